@@ -1,0 +1,112 @@
+# posture: one hand-written Makefile (see STYLE.md, rule 18).
+#
+#   make               build build/posture
+#   make check         unit tests, CLI tests and fuzz-corpus replay
+#   make sanitize      the same suite under AddressSanitizer + UBSan
+#   make fuzz          libFuzzer targets (clang) into build-fuzz/
+#   make bench         bench/ scripts (print figures, assert nothing)
+#   make checksrc      banned calls and line length
+#   make CC=clang      any of the above with clang
+
+CC      ?= cc
+O       ?= build
+PKGS     = yajl sqlite3 libcrypto yaml-0.1 libxml-2.0 zlib
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+
+# git's config.mak.dev warning set, trimmed to what gcc 12 and clang 14 share
+WARN = -Wall -Wextra -Werror -Wdeclaration-after-statement -Wformat-security \
+       -Wold-style-definition -Woverflow -Wpointer-arith -Wstrict-prototypes \
+       -Wunused -Wvla -Wshadow -Wno-unused-parameter -Wno-missing-field-initializers
+OPT    ?= -O2 -g
+CFLAGS_ALL = -std=c11 $(OPT) $(WARN) -Isrc $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
+LDLIBS_ALL = $(PKG_LIBS) -lm $(LDLIBS)
+
+ifdef SANITIZE
+O := build-san
+CFLAGS_ALL += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+LIB_SRC  := $(sort $(wildcard src/*/*.c))
+MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
+LIB_OBJ  := $(LIB_SRC:%.c=$(O)/%.o) $(O)/gen/migrations.o
+MAIN_OBJ := $(O)/src/main.o
+UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/unit/%)
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz-*.c))
+REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(O)/tests/replay/%)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
+
+all: $(O)/posture
+
+$(O)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+$(O)/gen/migrations.c: $(MIGRATIONS) scripts/embed-sql.sh
+	@mkdir -p $(@D)
+	sh scripts/embed-sql.sh $@ $(MIGRATIONS)
+
+$(O)/gen/migrations.o: $(O)/gen/migrations.c
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+$(O)/libposture.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(O)/posture: $(MAIN_OBJ) $(O)/libposture.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+$(O)/tests/unit/%: tests/unit/%.c $(O)/libposture.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -DUNITTEST -Itests/unit $(LDFLAGS) -o $@ $< $(O)/libposture.a \
+		$(LDLIBS_ALL) $(shell pkg-config --libs cmocka)
+
+$(O)/tests/replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(O)/libposture.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(O)/libposture.a $(LDLIBS_ALL)
+
+build-fuzz/%: tests/fuzz/%.c $(LIB_SRC) build-fuzz/gen/migrations.c
+	@mkdir -p $(@D)
+	clang -std=c11 -O1 -g -Isrc $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined \
+		-o $@ $< $(LIB_SRC) build-fuzz/gen/migrations.c $(PKG_LIBS) -lm
+
+build-fuzz/gen/migrations.c: $(MIGRATIONS) scripts/embed-sql.sh
+	@mkdir -p $(@D)
+	sh scripts/embed-sql.sh $@ $(MIGRATIONS)
+
+units: $(UNIT_BIN)
+replays: $(REPLAY_BIN)
+
+check: $(O)/posture units replays
+	@O=$(O) sh tests/run.sh
+
+sanitize:
+	$(MAKE) SANITIZE=address,undefined check
+
+# What CI and README run: the suite with gcc, a -Werror build with clang,
+# and the suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
+test:
+	$(MAKE) check
+	$(MAKE) CC=clang O=build-clang all units replays
+	$(MAKE) sanitize
+
+fuzz: $(FUZZ_BIN)
+
+bench: $(O)/posture
+	@for b in bench/*.sh; do POSTURE=$(O)/posture sh $$b || exit 1; done
+
+checksrc:
+	@sh scripts/checksrc.sh
+
+demo: $(O)/posture
+	@sh scripts/demo.sh $(O)/posture
+
+clean:
+	rm -rf build build-san build-fuzz
+
+.PHONY: all check test sanitize fuzz bench checksrc demo clean units replays
+.SECONDARY:
+
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)

@@ -1,0 +1,35 @@
+/*
+ * Shared by the commands that read reports (parse, ingest, gate): open a
+ * report file, pick its format (--tool or detection), and wire the parse
+ * hooks for progress on a terminal and for dropping consumed pages.
+ */
+#ifndef POSTURE_CMD_INPUT_H
+#define POSTURE_CMD_INPUT_H
+
+#include "parse/parse.h"
+#include "util/file.h"
+
+struct report_input {
+	struct pfile file;
+	const struct format *format;
+	struct parse_opts opts;
+	bool progress;
+	int64_t started_ms;
+};
+
+/*
+ * Open path and choose its format: tool is a format name, "auto" or NULL.
+ * Errors name the file and say what is wrong (missing, empty, directory,
+ * unknown format, not the format asked for).
+ */
+int report_input_open(struct report_input *in, const char *path, const char *tool,
+		      bool progress, struct perr *err);
+void report_input_release(struct report_input *in);
+/* Parse it, sending evidence to cb; errors are prefixed with the file name. */
+int report_input_parse(struct report_input *in, evidence_cb cb, void *payload,
+		       struct perr *err);
+
+/* For --list: print the known formats. */
+void report_formats_print(FILE *out);
+
+#endif

@@ -1,0 +1,71 @@
+/* posture parse: reports -> normalized evidence as JSON Lines, no database. */
+#include "posture.h"
+#include "cmd/cmd.h"
+#include "cmd/input.h"
+#include "out/evidence_json.h"
+#include "util/opt.h"
+
+struct parse_out {
+	struct jw w;
+};
+
+static int print_evidence(const struct evidence *ev, void *payload, struct perr *err)
+{
+	struct parse_out *po = payload;
+
+	out_evidence_json(&po->w, ev);
+	jw_reset_line(&po->w);
+	fputc('\n', po->w.out);
+	return 0;
+}
+
+int cmd_parse(int argc, const char **argv, struct ctx *ctx)
+{
+	const char *tool = NULL;
+	bool detect = false, list = false;
+	const struct opt opts[] = {
+		{ OPT_STRING, 't', "tool", &tool, "NAME", "the report format (default: auto-detect)" },
+		{ OPT_FLAG, 0, "detect", &detect, NULL, "print only the detected format of each file" },
+		{ OPT_FLAG, 0, "list", &list, NULL, "list the formats posture reads" },
+		{ OPT_END },
+	};
+	const struct opt_usage usage = {
+		"posture parse [--tool NAME|auto] [--detect] FILE...",
+		"Print the normalized evidence of each report as JSON Lines, one object\n"
+		"per result location, in report order. Touches no database. A FILE of\n"
+		"'-' reads standard input.",
+	};
+	struct parse_out po;
+	struct perr err = PERR_INIT;
+	int n, i, ret = EXIT_OK;
+
+	if ((n = opt_parse(argc, argv, opts, &usage)) < 0)
+		return opt_exit(n);
+	if (list) {
+		report_formats_print(stdout);
+		return EXIT_OK;
+	}
+	if (!n)
+		return usage_error("parse: no report given (see 'posture parse --help')");
+	jw_init(&po.w, stdout, false);
+	for (i = 0; i < n; i++) {
+		struct report_input in;
+
+		if (report_input_open(&in, argv[i], tool, ctx->progress, &err) < 0) {
+			ret = perr_report(&err);
+			break;
+		}
+		if (detect) {
+			if (n > 1)
+				printf("%s: ", argv[i]);
+			printf("%s\n", in.format->name);
+		} else if (report_input_parse(&in, print_evidence, &po, &err) < 0) {
+			ret = perr_report(&err);
+		}
+		report_input_release(&in);
+		if (ret)
+			break;
+	}
+	jw_release(&po.w);
+	return ret;
+}

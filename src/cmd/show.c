@@ -1,0 +1,183 @@
+/* posture show ID: one finding, its evidence and its history. */
+#include "posture.h"
+#include "cmd/cmd.h"
+#include "out/findings.h"
+#include "parse/json.h"
+#include "store/store.h"
+#include "util/opt.h"
+#include "util/ptime.h"
+
+struct show {
+	struct jw w;
+	bool json;
+	struct store *store;
+	int64_t id;
+};
+
+static int evidence_json(const struct evidence_row *e, void *payload, struct perr *err)
+{
+	struct show *sh = payload;
+
+	jw_obj_open(&sh->w);
+	jw_kint(&sh->w, "id", e->id);
+	jw_kstr(&sh->w, "tool", e->tool);
+	jw_kstr(&sh->w, "severity", severity_name(e->severity));
+	jw_kint(&sh->w, "first_scan", e->first_scan_id);
+	jw_kint(&sh->w, "last_scan", e->last_scan_id);
+	jw_ktime(&sh->w, "first_seen", e->first_seen);
+	jw_ktime(&sh->w, "last_seen", e->last_seen);
+	jw_key(&sh->w, "record");
+	jw_raw(&sh->w, e->record_json);
+	jw_obj_close(&sh->w);
+	return 0;
+}
+
+static int event_json(const struct event_row *e, void *payload, struct perr *err)
+{
+	struct show *sh = payload;
+
+	jw_obj_open(&sh->w);
+	jw_ktime(&sh->w, "at", e->at);
+	jw_kstr(&sh->w, "type", e->type);
+	jw_kstr(&sh->w, "from", e->from);
+	jw_kstr(&sh->w, "to", e->to);
+	jw_key(&sh->w, "scan");
+	if (e->scan_id)
+		jw_int(&sh->w, e->scan_id);
+	else
+		jw_null(&sh->w);
+	jw_kstr(&sh->w, "actor", e->actor);
+	jw_kstr(&sh->w, "reason", e->reason);
+	jw_obj_close(&sh->w);
+	return 0;
+}
+
+/* Pull a few fields out of a stored evidence record for the text view. */
+static int evidence_text(const struct evidence_row *e, void *payload, struct perr *err)
+{
+	struct jnode *rec = NULL;
+	struct arena a = ARENA_INIT;
+	struct perr ignored = PERR_INIT;
+	char t[21];
+	const struct jnode *loc;
+
+	ptime_format(t, e->last_seen);
+	printf("  - %s (%s), last seen %s in scan %lld\n", e->tool, severity_name(e->severity), t,
+	       (long long)e->last_scan_id);
+	if (e->record_json &&
+	    json_parse_tree(&rec, &a, e->record_json, strlen(e->record_json), NULL, &ignored) == 0) {
+		loc = json_get(rec, "location");
+		if (json_get_str(loc, "path"))
+			printf("    at %s:%s\n", json_get_str(loc, "path"),
+			       json_text(json_get(loc, "start_line")) ? json_text(json_get(loc, "start_line")) : "?");
+		if (json_get_str(loc, "url"))
+			printf("    at %s %s\n", json_get_str(loc, "method") ? json_get_str(loc, "method") : "",
+			       json_get_str(loc, "url"));
+		if (json_get_str(loc, "purl"))
+			printf("    in %s\n", json_get_str(loc, "purl"));
+		if (json_get_str(rec, "description"))
+			printf("    %s\n", json_get_str(rec, "description"));
+	}
+	arena_release(&a);
+	return 0;
+}
+
+static int event_text(const struct event_row *e, void *payload, struct perr *err)
+{
+	char t[21];
+
+	ptime_format(t, e->at);
+	printf("  %s  %-10s %s%s%s", t, e->type, e->from ? e->from : "", e->from ? " -> " : "",
+	       e->to ? e->to : "");
+	if (e->scan_id)
+		printf("  (scan %lld)", (long long)e->scan_id);
+	if (e->actor)
+		printf("  by %s", e->actor);
+	if (e->reason)
+		printf(": %s", e->reason);
+	putchar('\n');
+	return 0;
+}
+
+static int show_finding(const struct finding *f, void *payload, struct perr *err)
+{
+	struct show *sh = payload;
+	char t1[21], t2[21];
+	int ret;
+
+	if (sh->json) {
+		jw_obj_open(&sh->w);
+		out_finding_fields(&sh->w, f);
+		jw_key(&sh->w, "evidence");
+		jw_arr_open(&sh->w);
+		if ((ret = store_evidence_each(sh->store, f->id, evidence_json, sh, err)) < 0)
+			return ret;
+		jw_arr_close(&sh->w);
+		jw_key(&sh->w, "events");
+		jw_arr_open(&sh->w);
+		if ((ret = store_events_each(sh->store, f->id, event_json, sh, err)) < 0)
+			return ret;
+		jw_arr_close(&sh->w);
+		jw_obj_close(&sh->w);
+		fputc('\n', stdout);
+		return 0;
+	}
+	ptime_format(t1, f->first_seen);
+	ptime_format(t2, f->last_seen);
+	printf("finding %lld: %s\n", (long long)f->id, f->title ? f->title : "(untitled)");
+	printf("  app        %s%s%s\n", f->app, f->component ? "  component " : "",
+	       f->component ? f->component : "");
+	printf("  severity   %s\n  status     %s\n  kind       %s\n", severity_name(f->severity),
+	       status_name(f->status), kind_name(f->kind));
+	if (f->rule_id)
+		printf("  rule       %s\n", f->rule_id);
+	if (f->path)
+		printf("  location   %s\n", f->path);
+	printf("  vuln ids   %s\n  cwe        %s\n  tools      %s\n", f->vuln_ids, f->cwe, f->tools);
+	printf("  seen       %s .. %s, came back %ld time%s\n", t1, t2, f->recurrence,
+	       f->recurrence == 1 ? "" : "s");
+	printf("  risk       %s\n", f->risk >= 0 ? "scored" : "not scored yet");
+	printf("\nevidence (%ld):\n", f->evidence_count);
+	if ((ret = store_evidence_each(sh->store, f->id, evidence_text, sh, err)) < 0)
+		return ret;
+	printf("\nhistory:\n");
+	return store_events_each(sh->store, f->id, event_text, sh, err);
+}
+
+int cmd_show(int argc, const char **argv, struct ctx *ctx)
+{
+	const char *format = "text";
+	const struct opt opts[] = {
+		{ OPT_STRING, 'f', "format", &format, "FMT", "text (default) or json" },
+		{ OPT_END },
+	};
+	const struct opt_usage usage = {
+		"posture show [--format text|json] ID",
+		"Show one finding: its fields, every piece of evidence and its history.",
+	};
+	struct perr err = PERR_INIT;
+	struct show sh = { 0 };
+	char *end;
+	int n, ret = EXIT_OK;
+
+	if ((n = opt_parse(argc, argv, opts, &usage)) < 0)
+		return opt_exit(n);
+	if (n != 1)
+		return usage_error("show: expected one finding ID (see 'posture show --help')");
+	errno = 0;
+	sh.id = strtoll(argv[0], &end, 10);
+	if (errno || *end || end == argv[0] || sh.id <= 0)
+		return usage_error("show: '%s' is not a finding ID", argv[0]);
+	if (!strcmp(format, "json"))
+		sh.json = true;
+	else if (strcmp(format, "text"))
+		return usage_error("show: --format must be text or json, not '%s'", format);
+	sh.store = ctx->store;
+	if (sh.json)
+		jw_init(&sh.w, stdout, true);
+	if (store_finding_get(ctx->store, sh.id, show_finding, &sh, &err) < 0)
+		ret = perr_report(&err);
+	if (sh.json)
+		jw_release(&sh.w);
+	return ret;
+}

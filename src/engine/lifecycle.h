@@ -1,0 +1,42 @@
+/*
+ * The finding lifecycle as pure functions: what happens to a finding when
+ * a scan reports it, and when a full scan of the same tool on the same
+ * asset no longer does. The rules, and why, are in docs/lifecycle.md.
+ */
+#ifndef POSTURE_ENGINE_LIFECYCLE_H
+#define POSTURE_ENGINE_LIFECYCLE_H
+
+#include "model/finding.h"
+
+enum seen_outcome {
+	SEEN_NEW,       /* no such finding: open it */
+	SEEN_AGAIN,     /* known and still there */
+	SEEN_MERGED,    /* a second evidence of it in the same scan */
+	SEEN_REOPENED,  /* it had been fixed and came back */
+	SEEN_HISTORY,   /* from a backfilled scan older than what we know: history only */
+};
+
+struct seen_input {
+	bool exists;
+	enum status status;
+	bool already_in_scan;  /* evidence of this finding was already stored for this scan */
+	int64_t scan_time;     /* when the scan ran (--at) */
+	int64_t fixed_at;      /* when it was marked fixed (0: never) */
+};
+
+struct seen_result {
+	enum seen_outcome outcome;
+	enum status status;     /* the status afterwards */
+	bool status_changed;
+	enum event_type event;  /* valid when status_changed or outcome == SEEN_NEW */
+};
+
+void lifecycle_seen(struct seen_result *out, const struct seen_input *in);
+
+/*
+ * A newer full scan no longer reports the finding (through any tool that
+ * used to). Returns true, with the new status, when the status changes.
+ */
+bool lifecycle_absent(enum status *out, enum status cur);
+
+#endif

@@ -1,0 +1,11 @@
+/* The JSON form of a normalized evidence record (docs/evidence.md). */
+#ifndef POSTURE_OUT_EVIDENCE_JSON_H
+#define POSTURE_OUT_EVIDENCE_JSON_H
+
+#include "model/evidence.h"
+#include "out/jw.h"
+
+/* Write ev as one JSON object. Every top-level key is always present. */
+void out_evidence_json(struct jw *w, const struct evidence *ev);
+
+#endif

@@ -1,0 +1,50 @@
+/*
+ * JSON writing on top of yajl_gen: one JSON library in and out. Strings
+ * that are not valid UTF-8 are repaired (U+FFFD) on the way out, NULL
+ * strings become null. A jw owns its yajl_gen; jw_release() frees it.
+ */
+#ifndef POSTURE_OUT_JW_H
+#define POSTURE_OUT_JW_H
+
+#include <yajl_gen.h>
+
+struct jw {
+	yajl_gen g;
+	FILE *out;
+};
+
+/* Write to `out` as the document is generated; pretty for humans when asked. */
+void jw_init(struct jw *w, FILE *out, bool pretty);
+/* Generate into memory instead; jw_mem() gives the text so far, jw_mem_clear() empties it. */
+void jw_init_mem(struct jw *w);
+const char *jw_mem(struct jw *w, size_t *len);
+void jw_mem_clear(struct jw *w);
+void jw_release(struct jw *w);
+/* After a complete top-level value: allow the next (JSON Lines). */
+void jw_reset_line(struct jw *w);
+
+void jw_obj_open(struct jw *w);
+void jw_obj_close(struct jw *w);
+void jw_arr_open(struct jw *w);
+void jw_arr_close(struct jw *w);
+void jw_key(struct jw *w, const char *key);
+void jw_str(struct jw *w, const char *s);
+void jw_strn(struct jw *w, const char *s, size_t len);
+void jw_int(struct jw *w, long long v);
+/* %.*g with `digits` significant digits; no "0.30000000000000004". */
+void jw_num(struct jw *w, double v, int digits);
+void jw_bool(struct jw *w, bool v);
+void jw_null(struct jw *w);
+/* Insert JSON text verbatim: only for JSON posture itself produced and stored. */
+void jw_raw(struct jw *w, const char *json);
+
+/* key + value in one call */
+void jw_kstr(struct jw *w, const char *key, const char *s);
+void jw_kint(struct jw *w, const char *key, long long v);
+void jw_knum(struct jw *w, const char *key, double v, int digits);
+void jw_kbool(struct jw *w, const char *key, bool v);
+void jw_knull(struct jw *w, const char *key);
+/* An ISO-8601 time, or null when t is 0. */
+void jw_ktime(struct jw *w, const char *key, int64_t t);
+
+#endif

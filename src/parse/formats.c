@@ -1,0 +1,122 @@
+#include "posture.h"
+#include "parse/parse.h"
+#include "parse/formats.h"
+#include "model/fingerprint.h"
+
+/* The one table of formats. Detection tries them all and keeps the surest. */
+static const struct format formats[] = {
+	{ "sarif", "SARIF 2.1.0 (any SAST/DAST/IaC tool that writes SARIF)",
+	  detect_sarif, parse_sarif },
+
+	/* --- SBOM, VEX and container (JSON) --- */
+
+	/* --- dependency audit tools (JSON) --- */
+
+	/* --- code and secrets (JSON, CSV) --- */
+
+	/* --- dynamic, IaC, cloud and generic --- */
+
+	/* --- XML formats --- */
+
+	{ NULL, NULL, NULL, NULL },
+};
+
+const struct format *format_list(void)
+{
+	return formats;
+}
+
+const struct format *format_find(const char *name)
+{
+	const struct format *f;
+
+	for (f = formats; f->name; f++)
+		if (!strcmp(f->name, name))
+			return f;
+	return NULL;
+}
+
+const struct format *format_detect(const char *buf, size_t len)
+{
+	const struct format *f, *best = NULL;
+	int score, best_score = 0;
+
+	if (len > PARSE_DETECT_HEAD)
+		len = PARSE_DETECT_HEAD;
+	for (f = formats; f->name; f++) {
+		score = f->detect(buf, len);
+		if (score > best_score) {
+			best_score = score;
+			best = f;
+		}
+	}
+	return best;
+}
+
+struct finish_ctx {
+	const struct format *fmt;
+	evidence_cb cb;
+	void *payload;
+};
+
+static int finish(const struct evidence *ev, void *payload, struct perr *err)
+{
+	struct finish_ctx *fc = payload;
+	struct evidence copy = *ev;
+	char fp[FINGERPRINT_HEX + 1];
+
+	if (!copy.format)
+		copy.format = fc->fmt->name;
+	if (!copy.fingerprint) {
+		fingerprint_evidence(fp, &copy);
+		copy.fingerprint = fp;
+	}
+	return fc->cb(&copy, fc->payload, err);
+}
+
+int parse_run(const struct format *fmt, const char *buf, size_t len,
+	      const struct parse_opts *opts, evidence_cb cb, void *payload,
+	      struct perr *err)
+{
+	static const struct parse_opts no_opts;
+	struct finish_ctx fc = { fmt, cb, payload };
+
+	return fmt->parse(buf, len, opts ? opts : &no_opts, finish, &fc, err);
+}
+
+int parse_first_char(const char *buf, size_t len)
+{
+	size_t i = 0;
+
+	/* a UTF-8 byte order mark is not content */
+	if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3))
+		i = 3;
+	for (; i < len; i++)
+		if (buf[i] != ' ' && buf[i] != '\n' && buf[i] != '\r' && buf[i] != '\t')
+			return (unsigned char)buf[i];
+	return 0;
+}
+
+bool parse_has(const char *head, size_t len, const char *needle)
+{
+	return memmem(head, len, needle, strlen(needle)) != NULL;
+}
+
+void parse_warn(const struct parse_opts *opts, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (!opts->warn)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	opts->warn(opts->warn_payload, msg);
+}
+
+void parse_tool_seen(const struct parse_opts *opts, const char *tool, const char *version)
+{
+	if (opts->tool_seen && tool)
+		opts->tool_seen(opts->tool_payload, tool, version);
+}

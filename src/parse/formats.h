@@ -1,0 +1,27 @@
+/*
+ * Internal to src/parse: every format's detect and parse functions, for
+ * the table in formats.c. Add one pair per format, in the table's order.
+ */
+#ifndef POSTURE_PARSE_FORMATS_H
+#define POSTURE_PARSE_FORMATS_H
+
+#include "parse/parse.h"
+
+#define DECLARE_FORMAT(name)                                                   \
+	int detect_##name(const char *head, size_t len);                       \
+	int parse_##name(const char *buf, size_t len, const struct parse_opts *opts, \
+			 evidence_cb cb, void *payload, struct perr *err)
+
+DECLARE_FORMAT(sarif);
+
+/* --- SBOM, VEX and container (JSON) --- */
+
+/* --- dependency audit tools (JSON) --- */
+
+/* --- code and secrets (JSON, CSV) --- */
+
+/* --- dynamic, IaC, cloud and generic --- */
+
+/* --- XML formats --- */
+
+#endif

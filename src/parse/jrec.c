@@ -1,0 +1,671 @@
+#include "posture.h"
+#include "parse/jrec.h"
+#include "parse/json_build.h"
+#include "util/alloc.h"
+
+#include <yajl_parse.h>
+
+#define MAX_TNODES 64
+#define MAX_KEY 64
+#define MAX_FRAMES 64
+#define PROGRESS_STEP (4u << 20)
+
+/* The declared paths, compiled into a trie walked in step with the input. */
+struct tnode {
+	char key[MAX_KEY];     /* member name (for key children) */
+	int parent;
+	int idx_child;         /* child for "[*]", or -1 */
+	int first_child;       /* key children, linked by next */
+	int next;
+	int record;            /* index into records[], or -1 */
+	int context;           /* index into context[], or -1 */
+	bool is_scope;         /* some context path belongs to objects here */
+};
+
+struct frame {
+	int tnode;
+	bool is_array;
+	size_t index;          /* elements seen so far (arrays) */
+	char key[MAX_KEY];     /* current member (objects) */
+	bool key_ok;           /* the key fit in key[] */
+};
+
+enum mode { TRACK, SKIP, BUILD };
+
+struct jrec_state {
+	const char *buf;
+	size_t len;
+	const struct jrec_format *fmt;
+	const struct jrec_opts *opts;
+	struct json_limits lim;
+	jrec_cb cb;
+	void *payload;
+	struct perr *err;
+	yajl_handle yajl;
+
+	struct tnode t[MAX_TNODES];
+	int nt;
+	int ctx_scope[JREC_MAX_PATHS];              /* scope tnode of each context path */
+	const struct jnode *ctx[JREC_MAX_PATHS];
+	struct arena scope_arena[MAX_TNODES];       /* context trees, per scope */
+	bool lookahead_done[MAX_TNODES];
+
+	struct frame frames[MAX_FRAMES];
+	int nframes;
+	enum mode mode;
+	size_t skip_depth;
+
+	struct json_builder builder;
+	struct arena record_arena;
+	int building_tnode;     /* what the builder is materializing */
+	size_t build_offset;
+	bool build_index_valid;
+	size_t build_index;     /* the record's own array index */
+
+	long count;
+	size_t last_progress, last_release;
+};
+
+static int add_tnode(struct jrec_state *st, int parent, const char *key, size_t keylen,
+		     struct perr *err)
+{
+	struct tnode *n;
+	int i;
+
+	if (parent >= 0) {
+		if (!key) {
+			if (st->t[parent].idx_child >= 0)
+				return st->t[parent].idx_child;
+		} else {
+			for (i = st->t[parent].first_child; i >= 0; i = st->t[i].next)
+				if (strlen(st->t[i].key) == keylen && !memcmp(st->t[i].key, key, keylen))
+					return i;
+		}
+	}
+	if (st->nt >= MAX_TNODES || (key && keylen >= MAX_KEY))
+		return perr_set(err, P_ERROR, "record paths too complex");
+	n = &st->t[st->nt];
+	memset(n, 0, sizeof(*n));
+	n->parent = parent;
+	n->idx_child = n->first_child = n->next = -1;
+	n->record = n->context = -1;
+	if (key)
+		memcpy(n->key, key, keylen);
+	if (parent >= 0) {
+		if (!key) {
+			st->t[parent].idx_child = st->nt;
+		} else {
+			n->next = st->t[parent].first_child;
+			st->t[parent].first_child = st->nt;
+		}
+	}
+	return st->nt++;
+}
+
+/* Walk or extend the trie along path; returns the final node. */
+static int compile_path(struct jrec_state *st, const char *path, struct perr *err)
+{
+	const char *p = path;
+	int node = 0;
+
+	while (*p) {
+		if (*p == '.') {
+			p++;
+			continue;
+		}
+		if (!strncmp(p, "[*]", 3)) {
+			node = add_tnode(st, node, NULL, 0, err);
+			p += 3;
+		} else {
+			size_t n = strcspn(p, ".[");
+
+			node = add_tnode(st, node, p, n, err);
+			p += n;
+		}
+		if (node < 0)
+			return node;
+	}
+	return node;
+}
+
+static int compile(struct jrec_state *st, struct perr *err)
+{
+	int i, n;
+
+	st->nt = 0;
+	if (add_tnode(st, -1, NULL, 0, err) < 0)
+		return P_ERROR;
+	for (i = 0; st->fmt->records[i]; i++) {
+		if ((n = compile_path(st, st->fmt->records[i], err)) < 0)
+			return n;
+		st->t[n].record = i;
+	}
+	for (i = 0; st->fmt->context[i]; i++) {
+		if ((n = compile_path(st, st->fmt->context[i], err)) < 0)
+			return n;
+		if (n == 0 || st->t[n].parent < 0)
+			return perr_set(err, P_ERROR, "bad context path '%s'", st->fmt->context[i]);
+		st->t[n].context = i;
+		st->ctx_scope[i] = st->t[n].parent;
+		st->t[st->t[n].parent].is_scope = true;
+	}
+	return 0;
+}
+
+/* --- the look-ahead scanner: finds context members after the records --- */
+
+static const char *skip_ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+		p++;
+	return p;
+}
+
+/* p at an opening quote; returns just past the closing quote (or end). */
+static const char *skip_string(const char *p, const char *end)
+{
+	p++;
+	for (;;) {
+		const char *q = memchr(p, '"', (size_t)(end - p));
+		const char *b;
+
+		if (!q)
+			return end;
+		b = q;
+		while (b > p && b[-1] == '\\')
+			b--;
+		if (((q - b) & 1) == 0)
+			return q + 1;
+		p = q + 1;
+	}
+}
+
+static const char *skip_value(const char *p, const char *end)
+{
+	int depth = 0;
+
+	p = skip_ws(p, end);
+	if (p < end && *p == '"')
+		return skip_string(p, end);
+	while (p < end) {
+		switch (*p) {
+		case '"':
+			p = skip_string(p, end);
+			continue;
+		case '{':
+		case '[':
+			depth++;
+			break;
+		case '}':
+		case ']':
+			if (depth == 0)
+				return p;
+			if (--depth == 0)
+				return p + 1;
+			break;
+		case ',':
+			if (depth == 0)
+				return p;
+			break;
+		default:
+			break;
+		}
+		p++;
+	}
+	return end;
+}
+
+static int missing_context(struct jrec_state *st, int scope)
+{
+	int i, n = 0;
+
+	for (i = 0; st->fmt->context[i]; i++)
+		if (st->ctx_scope[i] == scope && !st->ctx[i])
+			n++;
+	return n;
+}
+
+static int context_for_key(struct jrec_state *st, int scope, const char *key, size_t keylen)
+{
+	int i;
+
+	for (i = st->t[scope].first_child; i >= 0; i = st->t[i].next)
+		if (st->t[i].context >= 0 && strlen(st->t[i].key) == keylen &&
+		    !memcmp(st->t[i].key, key, keylen))
+			return st->t[i].context;
+	return -1;
+}
+
+/*
+ * Scan from offset `off`, `depth` containers deep inside the scope object,
+ * to the end of that object, materializing any context member of it not
+ * seen yet. Malformed input simply ends the scan: the main pass reports it.
+ */
+static void lookahead(struct jrec_state *st, int scope, size_t off, int depth)
+{
+	const char *start = st->buf + off, *p = start, *end = st->buf + st->len;
+	size_t released = off;
+
+	while (p < end && depth > 0) {
+		switch (*p) {
+		case '"': {
+			const char *q = skip_string(p, end), *colon;
+			int c;
+
+			if (depth != 1) {
+				p = q;
+				continue;
+			}
+			colon = skip_ws(q, end);
+			if (colon >= end || *colon != ':' ||
+			    (c = context_for_key(st, scope, p + 1, (size_t)(q - p - 2))) < 0 ||
+			    st->ctx[c]) {
+				p = q;
+				continue;
+			}
+			{
+				const char *vstart = skip_ws(colon + 1, end);
+				const char *vend = skip_value(vstart, end);
+				struct jnode *tree = NULL;
+				struct perr ignored = PERR_INIT;
+
+				if (!json_parse_tree(&tree, &st->scope_arena[scope], vstart,
+						     (size_t)(vend - vstart), &st->lim, &ignored))
+					st->ctx[c] = tree;
+				p = vend;
+			}
+			continue;
+		}
+		case '{':
+		case '[':
+			depth++;
+			break;
+		case '}':
+		case ']':
+			depth--;
+			break;
+		default:
+			break;
+		}
+		p++;
+		if (st->opts->release && (size_t)(p - st->buf) - released > PROGRESS_STEP) {
+			st->opts->release(st->opts->hook_payload, released, (size_t)(p - st->buf));
+			released = (size_t)(p - st->buf);
+		}
+	}
+}
+
+/* --- the main pass --- */
+
+static void path_string(struct jrec_state *st, char *out, size_t outlen)
+{
+	size_t n = 0;
+	int i;
+
+	out[0] = '\0';
+	for (i = 0; i < st->nframes && n < outlen; i++) {
+		const struct frame *f = &st->frames[i];
+		bool last = i == st->nframes - 1;
+		size_t idx = f->index ? f->index - 1 : 0;
+
+		if (f->is_array)
+			n += (size_t)snprintf(out + n, outlen - n, "[%zu]", last && st->build_index_valid ? st->build_index : idx);
+		else if (f->key_ok && (i + 1 < st->nframes || st->mode == BUILD))
+			n += (size_t)snprintf(out + n, outlen - n, "%s%s", n ? "." : "", f->key);
+	}
+	if (!out[0])
+		snprintf(out, outlen, "document");
+}
+
+static int fail(struct jrec_state *st)
+{
+	return 0; /* tells yajl to stop; st->err already holds the message */
+}
+
+static void enter_scope(struct jrec_state *st, int tn)
+{
+	int i;
+
+	if (!st->t[tn].is_scope)
+		return;
+	arena_reset(&st->scope_arena[tn]);
+	for (i = 0; st->fmt->context[i]; i++)
+		if (st->ctx_scope[i] == tn)
+			st->ctx[i] = NULL;
+	st->lookahead_done[tn] = false;
+}
+
+static int finish_build(struct jrec_state *st)
+{
+	const struct tnode *tn = &st->t[st->building_tnode];
+	struct jnode *root = st->builder.root;
+	int ret, i;
+
+	st->mode = TRACK;
+	if (tn->context >= 0) {
+		st->ctx[tn->context] = root;
+		return 1;
+	}
+	{
+		struct jrec rec;
+
+		memset(&rec, 0, sizeof(rec));
+		rec.node = root;
+		rec.which = tn->record;
+		memcpy(rec.ctx, st->ctx, sizeof(rec.ctx));
+		for (i = 0; i < st->nframes && rec.nindex < JREC_MAX_LEVELS; i++)
+			if (st->frames[i].is_array)
+				rec.index[rec.nindex++] = st->frames[i].index - 1;
+		rec.offset = st->build_offset;
+		rec.arena = &st->record_arena;
+		ret = st->cb(&rec, st->payload, st->err);
+	}
+	if (ret < 0) {
+		char path[256];
+
+		st->mode = BUILD; /* so path_string names the record */
+		path_string(st, path, sizeof(path));
+		st->mode = TRACK;
+		if (!st->err->code)
+			perr_set(st->err, ret, "record rejected");
+		perr_prefix(st->err, "%s", path);
+		return fail(st);
+	}
+	st->count++;
+	arena_reset(&st->record_arena);
+	{
+		size_t off = yajl_get_bytes_consumed(st->yajl);
+
+		if (st->opts->progress && off - st->last_progress >= PROGRESS_STEP) {
+			st->opts->progress(st->opts->hook_payload, off, st->len);
+			st->last_progress = off;
+		}
+		if (st->opts->release && off - st->last_release >= PROGRESS_STEP) {
+			st->opts->release(st->opts->hook_payload, st->last_release, off);
+			st->last_release = off;
+		}
+	}
+	return 1;
+}
+
+/* The object owning context closes: tell the format, then forget the frame. */
+static int scope_end(struct jrec_state *st, int tn)
+{
+	struct jrec rec;
+	int ret, i;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.which = JREC_SCOPE_END;
+	memcpy(rec.ctx, st->ctx, sizeof(rec.ctx));
+	for (i = 0; i < st->nframes && rec.nindex < JREC_MAX_LEVELS; i++)
+		if (st->frames[i].is_array)
+			rec.index[rec.nindex++] = st->frames[i].index - 1;
+	rec.offset = yajl_get_bytes_consumed(st->yajl);
+	rec.arena = &st->record_arena;
+	ret = st->cb(&rec, st->payload, st->err);
+	arena_reset(&st->record_arena);
+	st->nframes--;
+	enter_scope(st, tn);
+	if (ret < 0) {
+		if (!st->err->code)
+			perr_set(st->err, ret, "rejected");
+		return fail(st);
+	}
+	return 1;
+}
+
+/* A value starts (scalar or container). Returns the tnode it maps to, or -1. */
+static int child_tnode(struct jrec_state *st)
+{
+	struct frame *f;
+	int i;
+
+	if (!st->nframes)
+		return 0;
+	f = &st->frames[st->nframes - 1];
+	if (f->tnode < 0)
+		return -1;
+	if (f->is_array) {
+		f->index++;
+		return st->t[f->tnode].idx_child;
+	}
+	if (!f->key_ok)
+		return -1;
+	for (i = st->t[f->tnode].first_child; i >= 0; i = st->t[i].next)
+		if (!strcmp(st->t[i].key, f->key))
+			return i;
+	return -1;
+}
+
+static void ensure_context(struct jrec_state *st, bool opened_container)
+{
+	size_t off = yajl_get_bytes_consumed(st->yajl);
+	int i;
+
+	for (i = 0; i < st->nframes; i++) {
+		int tn = st->frames[i].tnode;
+
+		if (!st->t[tn].is_scope || st->lookahead_done[tn])
+			continue;
+		st->lookahead_done[tn] = true;
+		if (missing_context(st, tn))
+			lookahead(st, tn, off, st->nframes - i + (opened_container ? 1 : 0));
+	}
+}
+
+/* Returns 1 to continue, 0 to stop (error set). */
+static int value_start(struct jrec_state *st, enum jtype t, const char *s, size_t len, bool v)
+{
+	bool container = t == JOBJ || t == JARR;
+	int tn, ret;
+
+	if (st->mode == SKIP) {
+		if (container)
+			st->skip_depth++;
+		return 1;
+	}
+	if (st->mode == BUILD) {
+		ret = container ? json__b_open(&st->builder, t)
+				: json__b_scalar(&st->builder, t, s, len, v);
+		if (ret < 0)
+			goto build_error;
+		if (json__builder_done(&st->builder))
+			return finish_build(st);
+		return 1;
+	}
+
+	tn = child_tnode(st);
+	if (tn >= 0 && st->t[tn].context >= 0 && st->ctx[st->t[tn].context])
+		tn = -1; /* already found by look-ahead */
+	if (tn < 0) {
+		if (container) {
+			st->mode = SKIP;
+			st->skip_depth = 1;
+		}
+		return 1;
+	}
+	if (st->t[tn].record >= 0 || st->t[tn].context >= 0) {
+		struct arena *a;
+
+		if (st->t[tn].record >= 0) {
+			ensure_context(st, container);
+			a = &st->record_arena;
+			st->build_index_valid = st->nframes && st->frames[st->nframes - 1].is_array;
+			if (st->build_index_valid)
+				st->build_index = st->frames[st->nframes - 1].index - 1;
+		} else {
+			a = &st->scope_arena[st->ctx_scope[st->t[tn].context]];
+			st->build_index_valid = false;
+		}
+		st->builder.arena = a;
+		json__builder_reset(&st->builder);
+		st->building_tnode = tn;
+		st->build_offset = yajl_get_bytes_consumed(st->yajl);
+		st->mode = BUILD;
+		ret = container ? json__b_open(&st->builder, t)
+				: json__b_scalar(&st->builder, t, s, len, v);
+		if (ret < 0)
+			goto build_error;
+		if (json__builder_done(&st->builder))
+			return finish_build(st);
+		return 1;
+	}
+	/* an object or array on the way to records or context */
+	if (!container)
+		return 1;
+	if (st->nframes >= MAX_FRAMES) {
+		perr_set(st->err, P_ELIMIT, "nesting deeper than %d levels", MAX_FRAMES);
+		return fail(st);
+	}
+	{
+		struct frame *f = &st->frames[st->nframes++];
+
+		f->tnode = tn;
+		f->is_array = t == JARR;
+		f->index = 0;
+		f->key_ok = false;
+		f->key[0] = '\0';
+	}
+	enter_scope(st, tn);
+	return 1;
+
+build_error:
+	{
+		char path[256];
+
+		path_string(st, path, sizeof(path));
+		perr_prefix(st->err, "%s", path);
+	}
+	return fail(st);
+}
+
+static int on_close(struct jrec_state *st)
+{
+	if (st->mode == SKIP) {
+		if (--st->skip_depth == 0)
+			st->mode = TRACK;
+		return 1;
+	}
+	if (st->mode == BUILD) {
+		json__b_close(&st->builder);
+		if (json__builder_done(&st->builder))
+			return finish_build(st);
+		return 1;
+	}
+	if (st->nframes) {
+		int tn = st->frames[st->nframes - 1].tnode;
+
+		if (st->fmt->scope_end && st->t[tn].is_scope)
+			return scope_end(st, tn);
+		st->nframes--;
+	}
+	return 1;
+}
+
+static int on_key(struct jrec_state *st, const char *s, size_t len)
+{
+	struct frame *f;
+
+	if (st->mode == SKIP)
+		return 1;
+	if (st->mode == BUILD) {
+		if (json__b_key(&st->builder, s, len) < 0) {
+			char path[256];
+
+			path_string(st, path, sizeof(path));
+			perr_prefix(st->err, "%s", path);
+			return fail(st);
+		}
+		return 1;
+	}
+	f = &st->frames[st->nframes - 1];
+	f->key_ok = len < MAX_KEY && !memchr(s, '\0', len);
+	if (f->key_ok) {
+		memcpy(f->key, s, len);
+		f->key[len] = '\0';
+	}
+	return 1;
+}
+
+static int y_null(void *c) { return value_start(c, JNULL, NULL, 0, false); }
+static int y_bool(void *c, int v) { return value_start(c, JBOOL, NULL, 0, v); }
+static int y_num(void *c, const char *s, size_t l) { return value_start(c, JNUM, s, l, false); }
+static int y_str(void *c, const unsigned char *s, size_t l)
+{
+	return value_start(c, JSTR, (const char *)s, l, false);
+}
+static int y_key(void *c, const unsigned char *s, size_t l)
+{
+	return on_key(c, (const char *)s, l);
+}
+static int y_omap(void *c) { return value_start(c, JOBJ, NULL, 0, false); }
+static int y_oarr(void *c) { return value_start(c, JARR, NULL, 0, false); }
+static int y_close(void *c) { return on_close(c); }
+
+static const yajl_callbacks jrec_callbacks = {
+	y_null, y_bool, NULL, NULL, y_num, y_str, y_omap, y_key, y_close, y_oarr, y_close,
+};
+
+long jrec_parse(const char *buf, size_t len, const struct jrec_format *fmt,
+		const struct jrec_opts *opts, jrec_cb cb, void *payload,
+		struct perr *err)
+{
+	static const struct jrec_opts no_opts;
+	struct jrec_state *st = xcalloc(1, sizeof(*st));
+	yajl_status ys;
+	long ret;
+	int i;
+
+	st->buf = buf;
+	st->len = len;
+	st->fmt = fmt;
+	st->opts = opts ? opts : &no_opts;
+	st->lim = st->opts->limits.max_depth ? st->opts->limits : json_default_limits;
+	st->cb = cb;
+	st->payload = payload;
+	st->err = err;
+	perr_clear(err);
+	arena_init(&st->record_arena, 0);
+	for (i = 0; i < MAX_TNODES; i++)
+		arena_init(&st->scope_arena[i], 0);
+	json__builder_init(&st->builder, &st->record_arena, &st->lim, err);
+
+	if ((ret = compile(st, err)) < 0)
+		goto done;
+	st->yajl = yajl_alloc(&jrec_callbacks, NULL, st);
+	yajl_config(st->yajl, yajl_dont_validate_strings, 1);
+	if (fmt->multiple)
+		yajl_config(st->yajl, yajl_allow_multiple_values, 1);
+	ys = yajl_parse(st->yajl, (const unsigned char *)buf, len);
+	if (ys == yajl_status_ok)
+		ys = yajl_complete_parse(st->yajl);
+	if (ys != yajl_status_ok) {
+		if (ys == yajl_status_client_canceled) {
+			ret = err->code ? err->code : P_ERROR;
+		} else {
+			char where[96];
+			unsigned char *msg = yajl_get_error(st->yajl, 0, NULL, 0);
+			char *nl;
+
+			json__where(where, sizeof(where), buf, len,
+				    yajl_get_bytes_consumed(st->yajl));
+			if ((nl = strchr((char *)msg, '\n')))
+				*nl = '\0';
+			ret = perr_set(err, P_EINVALID, "%s: invalid JSON: %s", where, (char *)msg);
+			yajl_free_error(st->yajl, msg);
+		}
+		goto done;
+	}
+	if (st->opts->progress)
+		st->opts->progress(st->opts->hook_payload, len, len);
+	ret = st->count;
+done:
+	if (st->yajl)
+		yajl_free(st->yajl);
+	json__builder_release(&st->builder);
+	arena_release(&st->record_arena);
+	for (i = 0; i < MAX_TNODES; i++)
+		arena_release(&st->scope_arena[i]);
+	xfree(st);
+	return ret;
+}

@@ -1,0 +1,358 @@
+#include "posture.h"
+#include "parse/json.h"
+#include "parse/json_build.h"
+#include "util/alloc.h"
+#include "util/utf8.h"
+
+#include <yajl_parse.h>
+
+const struct json_limits json_default_limits = {
+	.max_depth = 128,
+	.max_string = 16u << 20,
+	.max_tree = 64u << 20,
+};
+
+void json__builder_init(struct json_builder *b, struct arena *arena,
+			const struct json_limits *lim, struct perr *err)
+{
+	memset(b, 0, sizeof(*b));
+	b->arena = arena;
+	b->lim = lim;
+	b->err = err;
+	b->stack = xcalloc(lim->max_depth, sizeof(*b->stack));
+	b->base = arena->used_total;
+}
+
+void json__builder_release(struct json_builder *b)
+{
+	xfree(b->stack);
+	b->stack = NULL;
+}
+
+void json__builder_reset(struct json_builder *b)
+{
+	b->depth = 0;
+	b->root = NULL;
+	b->key = NULL;
+	b->base = b->arena->used_total;
+}
+
+bool json__builder_done(const struct json_builder *b)
+{
+	return b->root && b->depth == 0;
+}
+
+static int too_big(struct json_builder *b)
+{
+	return perr_set(b->err, P_ELIMIT, "value exceeds the %zu MiB limit for one record",
+			b->lim->max_tree >> 20);
+}
+
+static char *copy_text(struct json_builder *b, const char *s, size_t len, size_t *outlen)
+{
+	char *p;
+
+	if (len > b->lim->max_string) {
+		perr_set(b->err, P_ELIMIT, "string of %zu bytes exceeds the %zu MiB limit",
+			 len, b->lim->max_string >> 20);
+		return NULL;
+	}
+	if (utf8_is_clean(s, len)) {
+		p = arena_alloc(b->arena, len + 1);
+		if (p) {
+			memcpy(p, s, len);
+			p[len] = '\0';
+			*outlen = len;
+		}
+	} else {
+		p = arena_alloc(b->arena, utf8_sanitized_max(len));
+		if (p)
+			*outlen = utf8_sanitize(p, s, len);
+	}
+	if (!p)
+		too_big(b);
+	return p;
+}
+
+static struct jnode *add_node(struct json_builder *b, enum jtype t)
+{
+	struct jnode *n, *parent;
+
+	if (b->arena->used_total - b->base > b->lim->max_tree) {
+		too_big(b);
+		return NULL;
+	}
+	n = arena_zalloc(b->arena, sizeof(*n));
+	if (!n) {
+		too_big(b);
+		return NULL;
+	}
+	n->type = t;
+	if (!b->depth) {
+		b->root = n;
+		return n;
+	}
+	parent = b->stack[b->depth - 1];
+	if (parent->type == JOBJ) {
+		n->key = b->key ? b->key : "";
+		b->key = NULL;
+	}
+	if (parent->last)
+		parent->last->next = n;
+	else
+		parent->first = n;
+	parent->last = n;
+	parent->len++;
+	return n;
+}
+
+int json__b_scalar(struct json_builder *b, enum jtype t, const char *s, size_t len, bool v)
+{
+	struct jnode *n = add_node(b, t);
+
+	if (!n)
+		return b->err->code;
+	n->boolean = v;
+	if (t == JSTR || t == JNUM) {
+		n->str = copy_text(b, s, len, &n->len);
+		if (!n->str)
+			return b->err->code;
+	}
+	return 0;
+}
+
+int json__b_key(struct json_builder *b, const char *s, size_t len)
+{
+	size_t outlen;
+
+	b->key = copy_text(b, s, len, &outlen);
+	return b->key ? 0 : b->err->code;
+}
+
+int json__b_open(struct json_builder *b, enum jtype t)
+{
+	struct jnode *n;
+
+	if (b->depth >= b->lim->max_depth)
+		return perr_set(b->err, P_ELIMIT, "nesting deeper than %zu levels",
+				b->lim->max_depth);
+	if (!(n = add_node(b, t)))
+		return b->err->code;
+	b->stack[b->depth++] = n;
+	return 0;
+}
+
+int json__b_close(struct json_builder *b)
+{
+	if (b->depth)
+		b->depth--;
+	return 0;
+}
+
+void json__where(char *out, size_t outlen, const char *buf, size_t len, size_t offset)
+{
+	size_t line = 1, col = 1, i;
+
+	if (offset > len)
+		offset = len;
+	for (i = 0; i < offset; i++) {
+		if (buf[i] == '\n') {
+			line++;
+			col = 1;
+		} else {
+			col++;
+		}
+	}
+	snprintf(out, outlen, "byte %zu (line %zu, column %zu)", offset, line, col);
+}
+
+/* yajl adapters for json_parse_tree() */
+static int t_null(void *ctx) { return !json__b_scalar(ctx, JNULL, NULL, 0, false); }
+static int t_bool(void *ctx, int v) { return !json__b_scalar(ctx, JBOOL, NULL, 0, v); }
+static int t_num(void *ctx, const char *s, size_t l) { return !json__b_scalar(ctx, JNUM, s, l, false); }
+static int t_str(void *ctx, const unsigned char *s, size_t l)
+{
+	return !json__b_scalar(ctx, JSTR, (const char *)s, l, false);
+}
+static int t_key(void *ctx, const unsigned char *s, size_t l)
+{
+	return !json__b_key(ctx, (const char *)s, l);
+}
+static int t_omap(void *ctx) { return !json__b_open(ctx, JOBJ); }
+static int t_oarr(void *ctx) { return !json__b_open(ctx, JARR); }
+static int t_close(void *ctx) { return !json__b_close(ctx); }
+
+static const yajl_callbacks tree_callbacks = {
+	t_null, t_bool, NULL, NULL, t_num, t_str, t_omap, t_key, t_close, t_oarr, t_close,
+};
+
+int json_parse_tree(struct jnode **out, struct arena *arena, const char *buf,
+		    size_t len, const struct json_limits *lim, struct perr *err)
+{
+	struct json_builder b;
+	yajl_handle h = NULL;
+	yajl_status st;
+	int ret = 0;
+
+	json__builder_init(&b, arena, lim ? lim : &json_default_limits, err);
+	h = yajl_alloc(&tree_callbacks, NULL, &b);
+	yajl_config(h, yajl_dont_validate_strings, 1);
+	perr_clear(err);
+	st = yajl_parse(h, (const unsigned char *)buf, len);
+	if (st == yajl_status_ok)
+		st = yajl_complete_parse(h);
+	if (st != yajl_status_ok) {
+		char where[96];
+
+		json__where(where, sizeof(where), buf, len, yajl_get_bytes_consumed(h));
+		if (st == yajl_status_client_canceled) {
+			perr_prefix(err, "%s", where);
+		} else {
+			unsigned char *msg = yajl_get_error(h, 0, NULL, 0);
+
+			perr_set(err, P_EINVALID, "%s: invalid JSON: %s", where, (char *)msg);
+			yajl_free_error(h, msg);
+		}
+		ret = err->code ? err->code : P_EINVALID;
+		goto done;
+	}
+	if (!b.root) {
+		ret = perr_set(err, P_EINVALID, "empty document");
+		goto done;
+	}
+	*out = b.root;
+done:
+	yajl_free(h);
+	json__builder_release(&b);
+	return ret;
+}
+
+const char *json_type_name(enum jtype t)
+{
+	static const char *names[] = { "null", "boolean", "number", "string", "array", "object" };
+
+	return names[t];
+}
+
+bool json_is(const struct jnode *n, enum jtype t)
+{
+	return n && n->type == t;
+}
+
+const struct jnode *json_get(const struct jnode *obj, const char *key)
+{
+	const struct jnode *c;
+
+	if (!obj || obj->type != JOBJ)
+		return NULL;
+	for (c = obj->first; c; c = c->next)
+		if (!strcmp(c->key, key))
+			return c;
+	return NULL;
+}
+
+const struct jnode *json_at(const struct jnode *arr, size_t i)
+{
+	const struct jnode *c;
+
+	if (!arr || arr->type != JARR)
+		return NULL;
+	for (c = arr->first; c && i; c = c->next)
+		i--;
+	return c;
+}
+
+const struct jnode *json_path(const struct jnode *n, const char *path)
+{
+	char key[128];
+	const char *dot;
+	size_t len;
+
+	while (n && *path) {
+		dot = strchr(path, '.');
+		len = dot ? (size_t)(dot - path) : strlen(path);
+		if (len >= sizeof(key))
+			return NULL;
+		memcpy(key, path, len);
+		key[len] = '\0';
+		n = json_get(n, key);
+		path += len + (dot ? 1 : 0);
+	}
+	return n;
+}
+
+const char *json_str(const struct jnode *n)
+{
+	return n && n->type == JSTR ? n->str : NULL;
+}
+
+const char *json_get_str(const struct jnode *obj, const char *key)
+{
+	return json_str(json_get(obj, key));
+}
+
+const char *json_text(const struct jnode *n)
+{
+	if (!n)
+		return NULL;
+	if (n->type == JSTR || n->type == JNUM)
+		return n->str;
+	if (n->type == JBOOL)
+		return n->boolean ? "true" : "false";
+	return NULL;
+}
+
+bool json_num(const struct jnode *n, double *out)
+{
+	char *end;
+	double v;
+
+	if (!n || (n->type != JNUM && n->type != JSTR) || !n->len)
+		return false;
+	errno = 0;
+	v = strtod(n->str, &end);
+	if (errno || *end || end == n->str)
+		return false;
+	*out = v;
+	return true;
+}
+
+bool json_int(const struct jnode *n, long long *out)
+{
+	double v;
+
+	if (!json_num(n, &v) || v < -9e15 || v > 9e15)
+		return false;
+	*out = (long long)v;
+	return true;
+}
+
+bool json_get_num(const struct jnode *obj, const char *key, double *out)
+{
+	return json_num(json_get(obj, key), out);
+}
+
+bool json_get_int(const struct jnode *obj, const char *key, long long *out)
+{
+	return json_int(json_get(obj, key), out);
+}
+
+bool json_bool(const struct jnode *n, bool *out)
+{
+	if (!n)
+		return false;
+	if (n->type == JBOOL) {
+		*out = n->boolean;
+		return true;
+	}
+	if (n->type == JSTR && (!strcmp(n->str, "true") || !strcmp(n->str, "false"))) {
+		*out = n->str[0] == 't';
+		return true;
+	}
+	return false;
+}
+
+bool json_get_bool(const struct jnode *obj, const char *key, bool *out)
+{
+	return json_bool(json_get(obj, key), out);
+}

@@ -1,0 +1,39 @@
+/*
+ * Internal to src/parse: turns yajl events into a struct jnode tree.
+ * Used by json_parse_tree() and by the streaming record layer, which feeds
+ * it only the events of the record or context value it materializes.
+ */
+#ifndef POSTURE_PARSE_JSON_BUILD_H
+#define POSTURE_PARSE_JSON_BUILD_H
+
+#include "parse/json.h"
+
+struct json_builder {
+	struct arena *arena;
+	const struct json_limits *lim;
+	struct jnode **stack;   /* open containers, lim->max_depth of them */
+	size_t depth;
+	struct jnode *root;     /* set by the first value */
+	const char *key;        /* pending member name */
+	size_t base;            /* arena usage when the tree started */
+	struct perr *err;
+};
+
+void json__builder_init(struct json_builder *b, struct arena *arena,
+			const struct json_limits *lim, struct perr *err);
+void json__builder_release(struct json_builder *b);
+/* Start a new tree in the same arena. */
+void json__builder_reset(struct json_builder *b);
+/* True when the root value is complete. */
+bool json__builder_done(const struct json_builder *b);
+
+/* Event handlers: 0 on success, negative with b->err set. */
+int json__b_scalar(struct json_builder *b, enum jtype t, const char *s, size_t len, bool v);
+int json__b_key(struct json_builder *b, const char *s, size_t len);
+int json__b_open(struct json_builder *b, enum jtype t);
+int json__b_close(struct json_builder *b);
+
+/* "byte N (line L, column C)" for an offset into buf. */
+void json__where(char *out, size_t outlen, const char *buf, size_t len, size_t offset);
+
+#endif

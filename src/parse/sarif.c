@@ -1,0 +1,695 @@
+/*
+ * SARIF 2.1.0 (OASIS). One evidence per result location, in report order.
+ *
+ * Severity follows GitHub code scanning: a numeric "security-severity"
+ * property (result, then rule) maps to critical/high/medium/low; without
+ * it, the result's level, else the rule's defaultConfiguration.level, else
+ * "warning" (the spec's default) maps error/warning/note/none to
+ * high/medium/low/info. Results of kind "pass" or "notApplicable" are not
+ * problems and are skipped.
+ */
+#include "posture.h"
+#include "parse/formats.h"
+#include "model/ids.h"
+#include "model/path.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/strmap.h"
+
+#include <ctype.h>
+
+enum { REC_RESULT, REC_INVOCATION };
+enum { CTX_TOOL, CTX_BASES, CTX_TAXONOMIES, CTX_ARTIFACTS, CTX_LOGICAL };
+
+static const struct jrec_format sarif_records = {
+	.records = { "runs[*].results[*]", "runs[*].invocations[*]", NULL },
+	.context = { "runs[*].tool", "runs[*].originalUriBaseIds", "runs[*].taxonomies",
+		     "runs[*].artifacts", "runs[*].logicalLocations", NULL },
+	.scope_end = true,
+};
+
+/* Per-run lookup tables, rebuilt when a new run starts. */
+struct run_index {
+	size_t run;
+	bool valid;
+	const struct jnode *tool;
+	const struct jnode **rules;     /* tool.driver.rules by index */
+	size_t nrules, rules_alloc;
+	struct strmap rule_by_id;
+	const struct jnode **exts;      /* tool.extensions by index */
+	size_t nexts, exts_alloc;
+	const struct jnode **artifacts;
+	size_t nartifacts, artifacts_alloc;
+	const char *tool_name, *tool_version;
+	enum kind tool_kind;
+};
+
+struct sarif_state {
+	const struct parse_opts *opts;
+	evidence_cb cb;
+	void *payload;
+	struct run_index run;
+};
+
+static void index_array(const struct jnode *arr, const struct jnode ***out, size_t *n,
+			size_t *alloc)
+{
+	const struct jnode *c;
+
+	*n = 0;
+	json_for_each(c, arr) {
+		ALLOC_GROW(*out, *n + 1, *alloc);
+		(*out)[(*n)++] = c;
+	}
+}
+
+/* Tools whose SARIF is not static code analysis. */
+static enum kind kind_for_tool(const char *name)
+{
+	static const struct {
+		const char *tool;
+		enum kind kind;
+	} tools[] = {
+		{ "zap", KIND_DAST }, { "owasp zap", KIND_DAST }, { "burp", KIND_DAST },
+		{ "nuclei", KIND_DAST }, { "nikto", KIND_DAST }, { "wapiti", KIND_DAST },
+		{ "checkov", KIND_IAC }, { "tfsec", KIND_IAC }, { "kics", KIND_IAC },
+		{ "terrascan", KIND_IAC }, { "hadolint", KIND_IAC }, { "kubescape", KIND_IAC },
+		{ "kube-linter", KIND_IAC }, { "cfn-lint", KIND_IAC }, { "cfn_nag", KIND_IAC },
+		{ "gitleaks", KIND_SECRET }, { "trufflehog", KIND_SECRET },
+		{ "detect-secrets", KIND_SECRET }, { "ggshield", KIND_SECRET },
+		{ "grype", KIND_SCA }, { "osv-scanner", KIND_SCA }, { "dependency-check", KIND_SCA },
+		{ "snyk open source", KIND_SCA }, { "npm audit", KIND_SCA },
+		{ "prowler", KIND_CLOUD }, { "scoutsuite", KIND_CLOUD },
+	};
+	size_t i;
+
+	if (!name)
+		return KIND_SAST;
+	for (i = 0; i < ARRAY_SIZE(tools); i++)
+		if (!strcasecmp(name, tools[i].tool) ||
+		    (strlen(name) > strlen(tools[i].tool) &&
+		     !strncasecmp(name, tools[i].tool, strlen(tools[i].tool)) &&
+		     name[strlen(tools[i].tool)] == ' '))
+			return tools[i].kind;
+	return KIND_SAST;
+}
+
+static void build_run_index(struct sarif_state *st, const struct jrec *rec)
+{
+	struct run_index *ri = &st->run;
+	const struct jnode *driver = json_get(rec->ctx[CTX_TOOL], "driver");
+
+	ri->run = rec->index[0];
+	ri->valid = true;
+	ri->tool = rec->ctx[CTX_TOOL];
+	index_array(json_get(driver, "rules"), &ri->rules, &ri->nrules, &ri->rules_alloc);
+	strmap_clear(&ri->rule_by_id);
+	for (size_t i = 0; i < ri->nrules; i++) {
+		const char *id = json_get_str(ri->rules[i], "id");
+
+		if (id && !strmap_get(&ri->rule_by_id, id))
+			strmap_put(&ri->rule_by_id, id, (void *)ri->rules[i]);
+	}
+	index_array(json_get(ri->tool, "extensions"), &ri->exts, &ri->nexts, &ri->exts_alloc);
+	index_array(rec->ctx[CTX_ARTIFACTS], &ri->artifacts, &ri->nartifacts,
+		    &ri->artifacts_alloc);
+	ri->tool_name = json_get_str(driver, "name");
+	if (!ri->tool_name)
+		ri->tool_name = json_get_str(driver, "fullName");
+	ri->tool_version = json_get_str(driver, "version");
+	if (!ri->tool_version)
+		ri->tool_version = json_get_str(driver, "semanticVersion");
+	ri->tool_kind = kind_for_tool(ri->tool_name);
+}
+
+static void release_run_index(struct run_index *ri)
+{
+	xfree(ri->rules);
+	xfree(ri->exts);
+	xfree(ri->artifacts);
+	strmap_release(&ri->rule_by_id);
+}
+
+/* The rule a result refers to: result.rule, ruleIndex, ruleId (also hierarchical "a/b"). */
+static const struct jnode *find_rule(struct sarif_state *st, const struct jnode *result,
+				     const char **rule_id)
+{
+	struct run_index *ri = &st->run;
+	const struct jnode *ref = json_get(result, "rule");
+	const struct jnode *rules_owner = NULL, *rule = NULL;
+	long long idx = -1, tc = -1;
+	const char *id = json_get_str(result, "ruleId");
+
+	if (!id)
+		id = json_get_str(ref, "id");
+	*rule_id = id;
+	if (ref) {
+		json_get_int(ref, "index", &idx);
+		json_get_int(json_get(ref, "toolComponent"), "index", &tc);
+	}
+	if (idx < 0)
+		json_get_int(result, "ruleIndex", &idx);
+	if (tc >= 0 && (size_t)tc < ri->nexts) {
+		rules_owner = json_get(ri->exts[tc], "rules");
+		if (idx >= 0)
+			rule = json_at(rules_owner, (size_t)idx);
+		else if (id) {
+			const struct jnode *c;
+
+			json_for_each(c, rules_owner)
+				if (json_get_str(c, "id") && !strcmp(json_get_str(c, "id"), id)) {
+					rule = c;
+					break;
+				}
+		}
+	} else if (idx >= 0 && (size_t)idx < ri->nrules) {
+		rule = ri->rules[idx];
+	} else if (id) {
+		rule = strmap_get(&ri->rule_by_id, id);
+		if (!rule && strchr(id, '/')) {
+			/* hierarchical ids: "CA2101/1" belongs to rule "CA2101" */
+			const char *slash = strchr(id, '/');
+
+			rule = strmap_getn(&ri->rule_by_id, id, (size_t)(slash - id));
+		}
+	}
+	if (!*rule_id)
+		*rule_id = json_get_str(rule, "id");
+	return rule;
+}
+
+static const char *message_text(const struct jnode *msg)
+{
+	const char *t = json_get_str(msg, "text");
+
+	return t ? t : json_get_str(msg, "markdown");
+}
+
+/* Substitute {0}, {1}, ... with message.arguments (SARIF §3.11.5); '{{' is '{'. */
+static const char *format_message(struct arena *a, const char *tmpl, const struct jnode *args)
+{
+	struct pbuf b = PBUF_INIT;
+	const char *p, *res;
+
+	if (!tmpl)
+		return NULL;
+	if (!args || !strchr(tmpl, '{'))
+		return tmpl;
+	for (p = tmpl; *p; p++) {
+		int ret = 0;
+
+		if (p[0] == '{' && p[1] == '{') {
+			ret = pbuf_addch(&b, '{');
+			p++;
+		} else if (p[0] == '}' && p[1] == '}') {
+			ret = pbuf_addch(&b, '}');
+			p++;
+		} else if (p[0] == '{' && isdigit((unsigned char)p[1])) {
+			char *end;
+			long n = strtol(p + 1, &end, 10);
+			const char *arg;
+
+			if (*end == '}' && (arg = json_text(json_at(args, (size_t)n)))) {
+				ret = pbuf_adds(&b, arg);
+				p = end;
+			} else {
+				ret = pbuf_addch(&b, *p);
+			}
+		} else {
+			ret = pbuf_addch(&b, *p);
+		}
+		if (ret < 0)
+			break;
+	}
+	res = arena_strndup(a, b.buf, b.len);
+	pbuf_release(&b);
+	return res;
+}
+
+static const char *result_message(struct arena *a, const struct jnode *result,
+				  const struct jnode *rule)
+{
+	const struct jnode *msg = json_get(result, "message");
+	const char *text = message_text(msg), *id;
+
+	if (!text && (id = json_get_str(msg, "id")))
+		text = message_text(json_get(json_get(rule, "messageStrings"), id));
+	return format_message(a, text, json_get(msg, "arguments"));
+}
+
+static enum severity level_severity(const char *level)
+{
+	if (!level)
+		return SEV_MEDIUM;
+	if (!strcmp(level, "error"))
+		return SEV_HIGH;
+	if (!strcmp(level, "warning"))
+		return SEV_MEDIUM;
+	if (!strcmp(level, "note"))
+		return SEV_LOW;
+	return SEV_INFO;
+}
+
+static const char *security_severity(const struct jnode *props)
+{
+	const struct jnode *n = json_get(props, "security-severity");
+
+	return json_text(n);
+}
+
+static void set_severity(struct evidence *ev, const struct jnode *result,
+			 const struct jnode *rule, const char *kind)
+{
+	const char *sec = security_severity(json_get(result, "properties"));
+	const char *level = json_get_str(result, "level");
+	double score;
+	char *end;
+
+	if (!sec)
+		sec = security_severity(json_get(rule, "properties"));
+	if (sec) {
+		errno = 0;
+		score = strtod(sec, &end);
+		if (!errno && end != sec && !*end && score >= 0 && score <= 10) {
+			/* GitHub: 0.1-3.9 low, 4.0-6.9 medium, 7.0-8.9 high, 9.0+ critical */
+			ev->severity = score == 0 ? SEV_INFO : severity_from_score(score);
+			ev->severity_raw = sec;
+			return;
+		}
+	}
+	if (!level)
+		level = json_get_str(json_get(rule, "defaultConfiguration"), "level");
+	if (kind && strcmp(kind, "fail") && !level) {
+		ev->severity = SEV_INFO; /* informational, review, open */
+		ev->severity_raw = kind;
+		return;
+	}
+	ev->severity = level_severity(level);
+	ev->severity_raw = level ? level : "warning";
+}
+
+static void set_confidence(struct evidence *ev, const struct jnode *result,
+			   const struct jnode *rule)
+{
+	const char *p = json_get_str(json_get(result, "properties"), "precision");
+
+	if (!p)
+		p = json_get_str(json_get(rule, "properties"), "precision");
+	if (!p)
+		return;
+	ev->confidence_raw = p;
+	if (!strcmp(p, "very-high"))
+		ev->confidence = CONF_HIGH;
+	else if (!strcmp(p, "high"))
+		ev->confidence = CONF_HIGH;
+	else if (!strcmp(p, "medium"))
+		ev->confidence = CONF_MEDIUM;
+	else if (!strcmp(p, "low"))
+		ev->confidence = CONF_LOW;
+}
+
+/* The taxonomy (toolComponent) a reference points into: by index, guid or name. */
+static const struct jnode *taxonomy_of(const struct jrec *rec, const struct jnode *tc)
+{
+	const struct jnode *taxa = rec->ctx[CTX_TAXONOMIES], *c;
+	const char *guid = json_get_str(tc, "guid"), *name = json_get_str(tc, "name");
+	long long idx;
+
+	if (json_get_int(tc, "index", &idx) && idx >= 0)
+		return json_at(taxa, (size_t)idx);
+	json_for_each(c, taxa) {
+		if (guid && json_get_str(c, "guid") && !strcasecmp(guid, json_get_str(c, "guid")))
+			return c;
+		if (name && json_get_str(c, "name") && !strcasecmp(name, json_get_str(c, "name")))
+			return c;
+	}
+	return NULL;
+}
+
+static bool is_cwe_component(const struct jrec *rec, const struct jnode *tc)
+{
+	const char *name = json_get_str(tc, "name");
+	const struct jnode *tax;
+
+	if (name)
+		return !strcasecmp(name, "CWE");
+	tax = taxonomy_of(rec, tc);
+	return tax && json_get_str(tax, "name") && !strcasecmp(json_get_str(tax, "name"), "CWE");
+}
+
+/* A reportingDescriptorReference into the CWE taxonomy (relationship target, taxa entry). */
+static void add_cwe_ref(struct evidence *ev, struct arena *a, const struct jrec *rec,
+			const struct jnode *ref)
+{
+	const struct jnode *tc = json_get(ref, "toolComponent");
+	const char *id = json_get_str(ref, "id");
+	long long idx;
+
+	if (!is_cwe_component(rec, tc))
+		return;
+	if (!id && json_get_int(ref, "index", &idx) && idx >= 0)
+		id = json_get_str(json_at(json_get(taxonomy_of(rec, tc), "taxa"), (size_t)idx), "id");
+	evidence_add_cwe_text(ev, a, id);
+}
+
+/* "external/cwe/cwe-079" (CodeQL), "CWE-79: ..." (Semgrep), "cwe:79". */
+static void add_cwe_tag(struct evidence *ev, struct arena *a, const char *tag)
+{
+	const char *p;
+
+	if (!strncasecmp(tag, "external/cwe/", 13))
+		tag += 13;
+	p = tag;
+	if (!strncasecmp(p, "cwe", 3))
+		evidence_add_cwe_text(ev, a, p);
+}
+
+static void add_tags(struct evidence *ev, struct arena *a, const struct jnode *props)
+{
+	const struct jnode *c;
+
+	json_for_each(c, json_get(props, "tags")) {
+		const char *tag = json_str(c);
+
+		if (!tag)
+			continue;
+		strlist_add_unique(&ev->tags, a, tag);
+		add_cwe_tag(ev, a, tag);
+	}
+}
+
+static void add_cwes(struct evidence *ev, struct arena *a, const struct jrec *rec,
+		     const struct jnode *result, const struct jnode *rule)
+{
+	const struct jnode *c, *cwe;
+
+	json_for_each(c, json_get(rule, "relationships"))
+		add_cwe_ref(ev, a, rec, json_get(c, "target"));
+	json_for_each(c, json_get(result, "taxa"))
+		add_cwe_ref(ev, a, rec, c);
+	/* a "cwe" property: "CWE-79", ["CWE-79"], 79 */
+	cwe = json_get(json_get(rule, "properties"), "cwe");
+	if (!cwe)
+		cwe = json_get(json_get(result, "properties"), "cwe");
+	if (json_is(cwe, JARR)) {
+		json_for_each(c, cwe)
+			evidence_add_cwe_text(ev, a, json_text(c));
+	} else {
+		evidence_add_cwe_text(ev, a, json_text(cwe));
+	}
+}
+
+/* Resolve uriBaseId through originalUriBaseIds (which may chain), bounded. */
+static const char *resolve_base(struct arena *a, const struct jrec *rec, const char *base_id,
+				int depth)
+{
+	const struct jnode *base = json_get(rec->ctx[CTX_BASES], base_id);
+	const char *uri = json_get_str(base, "uri"), *parent_id = json_get_str(base, "uriBaseId");
+	const char *parent;
+
+	if (!uri || depth > 8)
+		return uri;
+	if (parent_id && !path_is_uri(uri) && (parent = resolve_base(a, rec, parent_id, depth + 1)))
+		return arena_printf(a, "%s%s%s", parent,
+				    parent[strlen(parent) - 1] == '/' ? "" : "/", uri);
+	return uri;
+}
+
+static void set_physical(struct evidence *ev, struct arena *a, struct sarif_state *st,
+			 const struct jrec *rec, const struct jnode *phys, struct location *loc)
+{
+	const struct jnode *art = json_get(phys, "artifactLocation");
+	const struct jnode *region = json_get(phys, "region");
+	const char *uri = json_get_str(art, "uri"), *base_id = json_get_str(art, "uriBaseId");
+	long long v;
+
+	if (!uri && json_get_int(art, "index", &v) && v >= 0 && (size_t)v < st->run.nartifacts) {
+		const struct jnode *artifact = st->run.artifacts[v];
+
+		uri = json_get_str(json_get(artifact, "location"), "uri");
+		if (!base_id)
+			base_id = json_get_str(json_get(artifact, "location"), "uriBaseId");
+	}
+	if (uri) {
+		const char *base = base_id ? resolve_base(a, rec, base_id, 0) : NULL;
+
+		if (base && !path_is_uri(uri)) {
+			/* keep the path relative to its root; record the absolute URI too */
+			kvlist_add(&ev->properties, a, loc == &ev->loc ? "uri" : "related_uri",
+				   arena_printf(a, "%s%s%s", base,
+						base[strlen(base) - 1] == '/' ? "" : "/", uri));
+		} else if (base && path_is_uri(uri) && !strncmp(uri, base, strlen(base))) {
+			uri += strlen(base);
+		}
+		loc->path = path_normalize(a, uri);
+	}
+	if (json_get_int(region, "startLine", &v) && v > 0 && v < UINT_MAX)
+		loc->start_line = (unsigned)v;
+	if (json_get_int(region, "endLine", &v) && v > 0 && v < UINT_MAX)
+		loc->end_line = (unsigned)v;
+	else if (loc->start_line)
+		loc->end_line = loc->start_line;
+	if (json_get_int(region, "startColumn", &v) && v > 0 && v < UINT_MAX)
+		loc->start_column = (unsigned)v;
+	if (json_get_int(region, "endColumn", &v) && v > 0 && v < UINT_MAX)
+		loc->end_column = (unsigned)v;
+	loc->snippet = json_get_str(json_get(region, "snippet"), "text");
+}
+
+static void set_location(struct evidence *ev, struct arena *a, struct sarif_state *st,
+			 const struct jrec *rec, const struct jnode *location,
+			 struct location *loc)
+{
+	const struct jnode *logical = json_at(json_get(location, "logicalLocations"), 0);
+	long long idx;
+
+	set_physical(ev, a, st, rec, json_get(location, "physicalLocation"), loc);
+	if (logical && !json_get(logical, "fullyQualifiedName") && !json_get(logical, "name") &&
+	    json_get_int(logical, "index", &idx) && idx >= 0)
+		logical = json_at(rec->ctx[CTX_LOGICAL], (size_t)idx);
+	loc->logical = json_get_str(logical, "fullyQualifiedName");
+	if (!loc->logical)
+		loc->logical = json_get_str(logical, "name");
+}
+
+static void set_suppression(struct evidence *ev, const struct jnode *result)
+{
+	const struct jnode *c;
+
+	json_for_each(c, json_get(result, "suppressions")) {
+		const char *status = json_get_str(c, "status");
+
+		/* underReview and rejected suppressions do not suppress */
+		if (status && strcmp(status, "accepted"))
+			continue;
+		ev->suppressed = true;
+		ev->suppression_kind = json_get_str(c, "kind");
+		ev->suppression_justification = json_get_str(c, "justification");
+		return;
+	}
+}
+
+static void add_fingerprints(struct evidence *ev, struct arena *a, const struct jnode *result)
+{
+	const struct jnode *c;
+
+	json_for_each(c, json_get(result, "partialFingerprints"))
+		kvlist_add(&ev->tool_fingerprints, a, c->key, json_text(c));
+	json_for_each(c, json_get(result, "fingerprints"))
+		kvlist_add(&ev->tool_fingerprints, a, c->key, json_text(c));
+}
+
+/* Strings that look like CVSS vectors anywhere in the rule's or result's properties. */
+static void find_cvss(struct evidence *ev, const struct jnode *props)
+{
+	const struct jnode *c;
+
+	json_for_each(c, props) {
+		const char *s = json_str(c);
+
+		if (!s || ev->cvss.vector)
+			continue;
+		if (!strncmp(s, "CVSS:3.1/", 9) || !strncmp(s, "CVSS:3.0/", 9) ||
+		    !strncmp(s, "CVSS:4.0/", 9)) {
+			ev->cvss.vector = s;
+			ev->cvss.version = s[5] == '4' ? "4.0" : s[7] == '1' ? "3.1" : "3.0";
+		} else if (!strncmp(s, "AV:", 3) && strstr(s, "/Au:")) {
+			ev->cvss.vector = s;
+			ev->cvss.version = "2.0";
+		}
+	}
+}
+
+static void add_properties(struct evidence *ev, struct arena *a, const struct jnode *props)
+{
+	const struct jnode *c;
+
+	json_for_each(c, props) {
+		const char *v = json_text(c);
+
+		if (v && strcmp(c->key, "tags"))
+			kvlist_add(&ev->properties, a, c->key, v);
+	}
+}
+
+static int emit_result(struct sarif_state *st, const struct jrec *rec, struct perr *err)
+{
+	const struct jnode *result = rec->node, *rule, *locs, *c, *web;
+	struct arena *a = rec->arena;
+	const char *kind = json_get_str(result, "kind"), *rule_id = NULL;
+	struct evidence ev;
+	size_t i, nloc;
+	int ret;
+
+	if (!json_is(result, JOBJ))
+		return perr_set(err, P_EINVALID, "result is a %s, not an object",
+				json_type_name(result->type));
+	if (kind && (!strcmp(kind, "pass") || !strcmp(kind, "notApplicable")))
+		return 0;
+	if (!st->run.valid || st->run.run != rec->index[0])
+		build_run_index(st, rec);
+	if (!st->run.tool_name)
+		return perr_set(err, P_EINVALID, "'runs[%zu].tool.driver.name' is missing",
+				rec->index[0]);
+
+	rule = find_rule(st, result, &rule_id);
+	evidence_init(&ev);
+	ev.tool = st->run.tool_name;
+	ev.tool_version = st->run.tool_version;
+	ev.kind = st->run.tool_kind;
+	ev.rule_id = rule_id;
+	ev.rule_name = json_get_str(rule, "name");
+	ev.description = result_message(a, result, rule);
+	ev.title = message_text(json_get(rule, "shortDescription"));
+	if (!ev.title)
+		ev.title = ev.rule_name;
+	if (!ev.title)
+		ev.title = ev.description;
+	ev.remediation = message_text(json_get(rule, "help"));
+	if (!ev.remediation)
+		ev.remediation = message_text(json_get(rule, "fullDescription"));
+	ev.help_uri = json_get_str(rule, "helpUri");
+	if (ev.help_uri)
+		strlist_add(&ev.references, a, ev.help_uri);
+	set_severity(&ev, result, rule, kind);
+	set_confidence(&ev, result, rule);
+	add_cwes(&ev, a, rec, result, rule);
+	add_tags(&ev, a, json_get(rule, "properties"));
+	add_tags(&ev, a, json_get(result, "properties"));
+	find_cvss(&ev, json_get(rule, "properties"));
+	find_cvss(&ev, json_get(result, "properties"));
+	if (rule_id)
+		ids_scan_text(&ev, a, rule_id);
+	if (ev.vuln_ids.n && ev.kind == KIND_SAST)
+		ev.kind = KIND_SCA; /* rules named after CVEs come from dependency scanners */
+	add_fingerprints(&ev, a, result);
+	set_suppression(&ev, result);
+	ev.baseline_state = json_get_str(result, "baselineState");
+	add_properties(&ev, a, json_get(result, "properties"));
+	if (json_get_str(result, "guid"))
+		kvlist_add(&ev.properties, a, "guid", json_get_str(result, "guid"));
+	if (json_get(result, "rank"))
+		kvlist_add(&ev.properties, a, "rank", json_text(json_get(result, "rank")));
+
+	web = json_get(result, "webRequest");
+	if (web) {
+		ev.loc.url = json_get_str(web, "target");
+		ev.loc.method = json_get_str(web, "method");
+		if (ev.kind == KIND_SAST)
+			ev.kind = KIND_DAST;
+	}
+
+	json_for_each(c, json_get(result, "relatedLocations"))
+		set_location(&ev, a, st, rec, c, evidence_add_related(&ev, a));
+
+	locs = json_get(result, "locations");
+	if (locs && !json_is(locs, JARR))
+		return perr_set(err, P_EINVALID, "'locations' is a %s, not an array",
+				json_type_name(locs->type));
+	nloc = locs ? locs->len : 0;
+	if (!nloc)
+		return st->cb(&ev, st->payload, err);
+	for (i = 0, c = locs->first; c; c = c->next, i++) {
+		struct evidence one = ev;
+
+		/* each location is its own evidence; properties are per location */
+		one.properties.v = NULL;
+		one.properties.n = one.properties.alloc = 0;
+		for (size_t k = 0; k < ev.properties.n; k++)
+			kvlist_add(&one.properties, a, ev.properties.v[k].key, ev.properties.v[k].value);
+		set_location(&one, a, st, rec, c, &one.loc);
+		if (web && !one.loc.url)
+			one.loc.url = ev.loc.url;
+		if ((ret = st->cb(&one, st->payload, err)) < 0)
+			return ret;
+	}
+	return 0;
+}
+
+static void report_invocation(struct sarif_state *st, const struct jrec *rec)
+{
+	const struct jnode *inv = rec->node, *c;
+	bool ok = true;
+
+	if (json_get_bool(inv, "executionSuccessful", &ok) && !ok)
+		parse_warn(st->opts, "runs[%zu]: the tool reports that it did not run successfully%s%s",
+			   rec->index[0],
+			   json_get_str(inv, "exitCodeDescription") ? ": " : "",
+			   json_get_str(inv, "exitCodeDescription") ? json_get_str(inv, "exitCodeDescription") : "");
+	json_for_each(c, json_get(inv, "toolExecutionNotifications")) {
+		const char *level = json_get_str(c, "level");
+
+		if (level && !strcmp(level, "error"))
+			parse_warn(st->opts, "runs[%zu]: tool error: %s", rec->index[0],
+				   message_text(json_get(c, "message")) ? message_text(json_get(c, "message")) : "(no message)");
+	}
+}
+
+static int on_record(const struct jrec *rec, void *payload, struct perr *err)
+{
+	struct sarif_state *st = payload;
+
+	if (rec->which == JREC_SCOPE_END) {
+		const struct jnode *driver = json_get(rec->ctx[CTX_TOOL], "driver");
+		const char *name = json_get_str(driver, "name");
+
+		if (!name)
+			return perr_set(err, P_EINVALID, "runs[%zu]: 'tool.driver.name' is missing",
+					rec->nindex ? rec->index[0] : 0);
+		parse_tool_seen(st->opts, name, json_get_str(driver, "version") ?
+				json_get_str(driver, "version") : json_get_str(driver, "semanticVersion"));
+		st->run.valid = false;
+		return 0;
+	}
+	if (rec->which == REC_INVOCATION) {
+		report_invocation(st, rec);
+		return 0;
+	}
+	return emit_result(st, rec, err);
+}
+
+int detect_sarif(const char *head, size_t len)
+{
+	if (parse_first_char(head, len) != '{' || !parse_has(head, len, "\"runs\""))
+		return 0;
+	if (parse_has(head, len, "sarif"))
+		return 100;
+	if (parse_has(head, len, "\"2.1.0\""))
+		return 80;
+	return 30;
+}
+
+int parse_sarif(const char *buf, size_t len, const struct parse_opts *opts,
+		evidence_cb cb, void *payload, struct perr *err)
+{
+	struct sarif_state st;
+	long n;
+
+	memset(&st, 0, sizeof(st));
+	st.opts = opts;
+	st.cb = cb;
+	st.payload = payload;
+	n = jrec_parse(buf, len, &sarif_records, &opts->stream, on_record, &st, err);
+	release_run_index(&st.run);
+	return n < 0 ? (int)n : 0;
+}

@@ -1,0 +1,190 @@
+/*
+ * The store: the only database interface the rest of posture sees.
+ * SQLite today (store/sqlite.c); PostgreSQL later behind the same calls.
+ *
+ * Ownership: a struct store is owned by whoever opened it and freed by
+ * store_close(). Rows handed to a callback (struct finding, ...) are
+ * borrowed for the duration of that call. Writes happen inside
+ * store_begin()/store_commit(); store_rollback() undoes them all, so an
+ * ingest that fails leaves nothing half-written.
+ */
+#ifndef POSTURE_STORE_STORE_H
+#define POSTURE_STORE_STORE_H
+
+#include "model/finding.h"
+
+struct store;
+
+enum {
+	STORE_WRITE = 1,  /* open read-write and migrate to the current schema */
+	STORE_CREATE = 2, /* create the file when it does not exist */
+};
+
+int store_open(struct store **out, const char *path, int flags, struct perr *err);
+/* Close and free (NULL is fine); reports a failure to close cleanly. */
+int store_close(struct store *s, struct perr *err);
+/* The schema version of the open database. */
+int store_schema_version(struct store *s);
+
+int store_begin(struct store *s, struct perr *err);
+int store_commit(struct store *s, struct perr *err);
+void store_rollback(struct store *s);
+
+/* --- assets --- */
+
+/* The app called name; created (marked discovered) when missing. */
+int store_app_ensure(struct store *s, const char *name, int64_t now, int64_t *id_out,
+		     struct perr *err);
+/* The component kind:ident, attached to app_id when it is created. */
+int store_component_ensure(struct store *s, int64_t app_id, const char *kind,
+			   const char *ident, int64_t now, int64_t *id_out, struct perr *err);
+
+/* --- scans --- */
+
+struct scan {
+	int64_t id;
+	int64_t app_id, component_id;   /* component 0: the app as a whole */
+	const char *format, *commit, *branch, *file_name, *file_sha256;
+	int64_t scanned_at, ingested_at;
+	bool partial;
+	/* tallies, filled by ingest */
+	long evidence_count, new_count, seen_count, fixed_count, reopened_count, merged_count;
+};
+
+int store_scan_create(struct store *s, struct scan *scan, struct perr *err);
+int store_scan_add_tool(struct store *s, int64_t scan_id, const char *tool,
+			const char *version, struct perr *err);
+/* Write the tallies and the tools line. */
+int store_scan_finish(struct store *s, const struct scan *scan, struct perr *err);
+/*
+ * The time of the latest other full scan of `tool` on the scan's asset
+ * (0 when none), and of the earliest one after `after` (0 when none).
+ */
+int store_scope_latest(struct store *s, const struct scan *scan, const char *tool,
+		       int64_t *latest, struct perr *err);
+int store_scope_next(struct store *s, const struct scan *scan, const char *tool,
+		     int64_t after, int64_t *next, int64_t *next_scan_id, struct perr *err);
+
+struct scan_row {
+	int64_t id;
+	const char *app, *component, *format, *tools, *commit, *branch, *file_name;
+	int64_t scanned_at, ingested_at;
+	bool partial;
+	long evidence_count, new_count, seen_count, fixed_count, reopened_count, merged_count;
+};
+typedef int (*scan_cb)(const struct scan_row *row, void *payload, struct perr *err);
+int store_scans_each(struct store *s, const char *app, scan_cb cb, void *payload,
+		     struct perr *err);
+
+/* --- findings, as ingest sees them --- */
+
+struct finding_state {
+	int64_t id;
+	enum status status;
+	enum severity severity;
+	int64_t first_seen, last_seen, fixed_at;
+	int64_t seen_scan_id;
+	long scan_dupes;
+};
+
+/* P_ENOTFOUND (without a message) when the app has no such fingerprint. */
+int store_finding_lookup(struct store *s, int64_t app_id, const char *fingerprint,
+			 struct finding_state *out, struct perr *err);
+
+struct finding_new {
+	int64_t app_id, component_id, scan_id;
+	const char *fingerprint, *rule_id, *title, *path, *vuln_ids_json, *cwe_json;
+	enum kind kind;
+	enum severity severity;
+	enum status status;
+	int64_t seen_at;
+};
+int store_finding_create(struct store *s, const struct finding_new *f, int64_t *id_out,
+			 struct perr *err);
+
+/*
+ * The finding was reported by `scan` at `at`: widen first/last seen,
+ * raise severity to at least `severity`, mark it seen in this scan
+ * (scan_dupes counts repeats), and when `latest` is set, make scan its
+ * latest scan. Status and fixed_at are written as given.
+ */
+struct finding_seen {
+	int64_t id, scan_id, at;
+	enum severity severity;
+	enum status status;
+	int64_t fixed_at;        /* 0 clears it */
+	bool reopened;           /* recurrence += 1 */
+	bool merged;             /* a repeat within the same scan */
+	bool latest;
+};
+int store_finding_seen(struct store *s, const struct finding_seen *f, struct perr *err);
+
+/* Insert or refresh one evidence row (ekey identifies it within the finding). */
+int store_evidence_put(struct store *s, int64_t finding_id, int64_t scan_id, int64_t at,
+		       const char *ekey, const char *tool, enum severity severity,
+		       const char *record_json, struct perr *err);
+/* The tool reports the finding on this asset as of scan_id. */
+int store_finding_tool_put(struct store *s, int64_t finding_id, const char *tool,
+			   int64_t app_id, int64_t component_id, int64_t scan_id,
+			   int64_t at, struct perr *err);
+
+/*
+ * Mark every finding that `tool` reported on the scan's asset, but not in
+ * this scan, as no longer reported by it; call cb for each finding that
+ * no tool reports any more, with its current status.
+ */
+typedef int (*absent_cb)(int64_t finding_id, enum status status, void *payload,
+			 struct perr *err);
+int store_scope_absent(struct store *s, const struct scan *scan, const char *tool,
+		       absent_cb cb, void *payload, struct perr *err);
+
+int store_finding_set_status(struct store *s, int64_t id, enum status status,
+			     int64_t fixed_at, struct perr *err);
+
+struct event {
+	int64_t finding_id;
+	int64_t at;
+	enum event_type type;
+	const char *from, *to, *actor, *reason;
+	int64_t scan_id;   /* 0: none */
+};
+int store_event_add(struct store *s, const struct event *e, struct perr *err);
+
+/* --- reading findings --- */
+
+struct finding_filter {
+	const char *app;
+	const char *const *statuses;   /* NULL-terminated; NULL = any */
+	enum severity min_severity;    /* SEV_NONE = any */
+	const char *const *severities; /* NULL-terminated exact list; NULL = any */
+	const char *tool, *kind, *rule, *path_glob;
+	int64_t since;                 /* first_seen >= since; 0 = any */
+	long limit;                    /* 0 = all */
+};
+
+typedef int (*finding_cb)(const struct finding *f, void *payload, struct perr *err);
+/* Findings matching the filter, worst first (severity, then newest). */
+int store_findings_each(struct store *s, const struct finding_filter *filter,
+			finding_cb cb, void *payload, struct perr *err);
+/* One finding by id: P_ENOTFOUND with a message when there is none. */
+int store_finding_get(struct store *s, int64_t id, finding_cb cb, void *payload,
+		      struct perr *err);
+
+struct evidence_row {
+	int64_t id, first_scan_id, last_scan_id, first_seen, last_seen;
+	const char *tool, *record_json;
+	enum severity severity;
+};
+typedef int (*evidence_row_cb)(const struct evidence_row *e, void *payload, struct perr *err);
+int store_evidence_each(struct store *s, int64_t finding_id, evidence_row_cb cb,
+			void *payload, struct perr *err);
+
+struct event_row {
+	int64_t id, at, scan_id;
+	const char *type, *from, *to, *actor, *reason;
+};
+typedef int (*event_row_cb)(const struct event_row *e, void *payload, struct perr *err);
+int store_events_each(struct store *s, int64_t finding_id, event_row_cb cb, void *payload,
+		      struct perr *err);
+
+#endif

@@ -1,0 +1,28 @@
+/*
+ * Whole input files as one read-only buffer: regular files are mapped,
+ * pipes and "-" (stdin) are read into memory. The struct owns the bytes.
+ */
+#ifndef POSTURE_UTIL_FILE_H
+#define POSTURE_UTIL_FILE_H
+
+#include "util/err.h"
+
+struct pfile {
+	const char *path;   /* borrowed: as given, for messages */
+	const char *buf;
+	size_t len;
+	bool mapped;
+};
+
+#define PFILE_INIT { NULL, NULL, 0, false }
+
+/* Errors name the file: missing, unreadable, a directory, empty (P_EINVALID). */
+int pfile_open(struct pfile *f, const char *path, struct perr *err);
+void pfile_release(struct pfile *f);
+/* The bytes [from, to) will not be read again soon: drop their pages. */
+void pfile_drop(struct pfile *f, size_t from, size_t to);
+
+/* Read a whole small file into a NUL-terminated malloc'd buffer. */
+int pfile_slurp(char **out, size_t *len, const char *path, size_t max, struct perr *err);
+
+#endif

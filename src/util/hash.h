@@ -1,0 +1,25 @@
+/*
+ * SHA-256 (OpenSSL libcrypto) for fingerprints and file digests, and
+ * HMAC-SHA-256 for keyed secret hashes. Hex output is lowercase.
+ */
+#ifndef POSTURE_UTIL_HASH_H
+#define POSTURE_UTIL_HASH_H
+
+struct sha256_ctx {
+	void *evp; /* EVP_MD_CTX, owned */
+};
+
+void sha256_init(struct sha256_ctx *c);
+void sha256_update(struct sha256_ctx *c, const void *data, size_t len);
+/* Add a string followed by a 0 separator, so ("ab","c") != ("a","bc"). */
+void sha256_field(struct sha256_ctx *c, const char *s);
+/* Finish into `hexlen` hex digits (even, at most 64) plus a NUL; frees c. */
+void sha256_final_hex(struct sha256_ctx *c, char *out, size_t hexlen);
+/* Release without finishing (error paths); accepts a finished context. */
+void sha256_release(struct sha256_ctx *c);
+
+void sha256_hex(const void *data, size_t len, char out[static 65]);
+void hmac_sha256_hex(const void *key, size_t keylen, const void *data,
+		     size_t len, char out[static 65]);
+
+#endif

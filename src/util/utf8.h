@@ -1,0 +1,17 @@
+#ifndef POSTURE_UTIL_UTF8_H
+#define POSTURE_UTIL_UTF8_H
+
+/*
+ * Copy s[0..len) to dst replacing every byte that is not part of a valid
+ * UTF-8 sequence by U+FFFD, and NUL bytes by U+FFFD too (reports are text,
+ * and a NUL would truncate the string for every C consumer downstream).
+ * dst must hold utf8_sanitized_max(len) bytes; returns the bytes written
+ * (a terminating NUL is added but not counted).
+ */
+size_t utf8_sanitize(char *dst, const char *s, size_t len);
+#define utf8_sanitized_max(len) (3 * (len) + 1)
+
+/* True when s[0..len) is valid UTF-8 without NUL bytes. */
+bool utf8_is_clean(const char *s, size_t len);
+
+#endif
