@@ -120,3 +120,9 @@ void parse_tool_seen(const struct parse_opts *opts, const char *tool, const char
 	if (opts->tool_seen && tool)
 		opts->tool_seen(opts->tool_payload, tool, version);
 }
+
+void parse_package_seen(const struct parse_opts *opts, const struct package_ref *pkg)
+{
+	if (opts->package_seen)
+		opts->package_seen(opts->package_payload, pkg);
+}

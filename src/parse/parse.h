@@ -10,6 +10,14 @@
 #include "model/evidence.h"
 #include "parse/jrec.h"
 
+/* A package a report lists as present (an SBOM component), vulnerable or not. */
+struct package_ref {
+	const char *purl, *name, *version, *ecosystem;
+	const char *license;  /* SPDX expression or name, if given */
+	const char *ref;      /* the report's own id for it (CycloneDX bom-ref, SPDX SPDXID) */
+	const char *path;     /* where it was found (lock file, image layer), if given */
+};
+
 struct parse_opts {
 	/* Key for the keyed hash of secrets (HMAC-SHA-256). */
 	const char *secret_key;
@@ -23,6 +31,9 @@ struct parse_opts {
 	 */
 	void (*tool_seen)(void *tool_payload, const char *tool, const char *version);
 	void *tool_payload;
+	/* Packages an SBOM lists (inventory for ingest); borrowed for the call. */
+	void (*package_seen)(void *package_payload, const struct package_ref *pkg);
+	void *package_payload;
 	/* Non-fatal problems the report itself records (tool failures, ...). */
 	void (*warn)(void *warn_payload, const char *msg);
 	void *warn_payload;
@@ -66,6 +77,7 @@ int parse_first_char(const char *buf, size_t len);
 /* Does the head contain needle (a plain substring search)? */
 bool parse_has(const char *head, size_t len, const char *needle);
 void parse_tool_seen(const struct parse_opts *opts, const char *tool, const char *version);
+void parse_package_seen(const struct parse_opts *opts, const struct package_ref *pkg);
 /* Emit a warning through opts->warn, if set. */
 void parse_warn(const struct parse_opts *opts, const char *fmt, ...) P_PRINTF(2, 3);
 
