@@ -192,6 +192,7 @@ int json_parse_tree(struct jnode **out, struct arena *arena, const char *buf,
 	struct json_builder b;
 	yajl_handle h = NULL;
 	yajl_status st;
+	bool at_end = false;
 	int ret = 0;
 
 	json__builder_init(&b, arena, lim ? lim : &json_default_limits, err);
@@ -199,17 +200,24 @@ int json_parse_tree(struct jnode **out, struct arena *arena, const char *buf,
 	yajl_config(h, yajl_dont_validate_strings, 1);
 	perr_clear(err);
 	st = yajl_parse(h, (const unsigned char *)buf, len);
-	if (st == yajl_status_ok)
+	if (st == yajl_status_ok) {
 		st = yajl_complete_parse(h);
+		at_end = true;
+	}
 	if (st != yajl_status_ok) {
 		char where[96];
 
-		json__where(where, sizeof(where), buf, len, yajl_get_bytes_consumed(h));
+		json__where(where, sizeof(where), buf, len,
+			    at_end ? len : yajl_get_bytes_consumed(h));
 		if (st == yajl_status_client_canceled) {
 			perr_prefix(err, "%s", where);
 		} else {
 			unsigned char *msg = yajl_get_error(h, 0, NULL, 0);
 
+			char *nl = strchr((char *)msg, '\n');
+
+			if (nl)
+				*nl = '\0';
 			perr_set(err, P_EINVALID, "%s: invalid JSON: %s", where, (char *)msg);
 			yajl_free_error(h, msg);
 		}

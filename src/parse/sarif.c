@@ -76,8 +76,10 @@ static enum kind kind_for_tool(const char *name)
 		{ "terrascan", KIND_IAC }, { "hadolint", KIND_IAC }, { "kubescape", KIND_IAC },
 		{ "kube-linter", KIND_IAC }, { "cfn-lint", KIND_IAC }, { "cfn_nag", KIND_IAC },
 		{ "gitleaks", KIND_SECRET }, { "trufflehog", KIND_SECRET },
+		{ "semgrep secrets", KIND_SECRET },
 		{ "detect-secrets", KIND_SECRET }, { "ggshield", KIND_SECRET },
 		{ "grype", KIND_SCA }, { "osv-scanner", KIND_SCA }, { "dependency-check", KIND_SCA },
+		{ "semgrep supply chain", KIND_SCA },
 		{ "snyk open source", KIND_SCA }, { "npm audit", KIND_SCA },
 		{ "prowler", KIND_CLOUD }, { "scoutsuite", KIND_CLOUD },
 	};
@@ -441,7 +443,13 @@ static void set_physical(struct evidence *ev, struct arena *a, struct sarif_stat
 		} else if (base && path_is_uri(uri) && !strncmp(uri, base, strlen(base))) {
 			uri += strlen(base);
 		}
-		loc->path = path_normalize(a, uri);
+		if (path_is_uri(uri) && strncasecmp(uri, "file:", 5)) {
+			/* a web location (DAST): it is a URL, not a file */
+			if (!loc->url)
+				loc->url = uri;
+		} else {
+			loc->path = path_normalize(a, uri);
+		}
 	}
 	if (json_get_int(region, "startLine", &v) && v > 0 && v < UINT_MAX)
 		loc->start_line = (unsigned)v;
@@ -532,6 +540,28 @@ static void add_properties(struct evidence *ev, struct arena *a, const struct jn
 	}
 }
 
+/*
+ * Dependency scanners name rules after advisories ("CVE-2021-23337",
+ * "GHSA-..."), or relate rules to them; code scanners' rule texts may cite
+ * CVEs too, but a SAST rule about a weakness class rarely does.
+ */
+static void add_vuln_ids(struct evidence *ev, struct arena *a, const char *rule_id,
+			 const struct jnode *rule)
+{
+	const struct jnode *c;
+
+	if (rule_id)
+		ids_scan_text(ev, a, rule_id);
+	ids_scan_text(ev, a, json_get_str(rule, "name"));
+	ids_scan_text(ev, a, message_text(json_get(rule, "shortDescription")));
+	json_for_each(c, json_get(rule, "relationships")) {
+		const char *id = json_get_str(json_get(c, "target"), "id");
+
+		if (id && ids_is_vuln_id(id))
+			evidence_add_vuln_id(ev, a, ids_normalize(a, id));
+	}
+}
+
 static int emit_result(struct sarif_state *st, const struct jrec *rec, struct perr *err)
 {
 	const struct jnode *result = rec->node, *rule, *locs, *c, *web;
@@ -578,8 +608,7 @@ static int emit_result(struct sarif_state *st, const struct jrec *rec, struct pe
 	add_tags(&ev, a, json_get(result, "properties"));
 	find_cvss(&ev, json_get(rule, "properties"));
 	find_cvss(&ev, json_get(result, "properties"));
-	if (rule_id)
-		ids_scan_text(&ev, a, rule_id);
+	add_vuln_ids(&ev, a, rule_id, rule);
 	if (ev.vuln_ids.n && ev.kind == KIND_SAST)
 		ev.kind = KIND_SCA; /* rules named after CVEs come from dependency scanners */
 	add_fingerprints(&ev, a, result);
