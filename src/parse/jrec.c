@@ -652,7 +652,7 @@ long jrec_parse(const char *buf, size_t len, const struct jrec_format *fmt,
 
 			/* yajl_complete_parse() counts from 0: the problem is the end */
 			json__where(where, sizeof(where), buf, len,
-				    at_end ? len : yajl_get_bytes_consumed(st->yajl));
+				    at_end ? len : json__error_offset(yajl_get_bytes_consumed(st->yajl)));
 			if ((nl = strchr((char *)msg, '\n')))
 				*nl = '\0';
 			ret = perr_set(err, P_EINVALID, "%s: invalid JSON: %s", where, (char *)msg);

@@ -149,6 +149,11 @@ int json__b_close(struct json_builder *b)
 	return 0;
 }
 
+size_t json__error_offset(size_t consumed)
+{
+	return consumed ? consumed - 1 : 0;
+}
+
 void json__where(char *out, size_t outlen, const char *buf, size_t len, size_t offset)
 {
 	size_t line = 1, col = 1, i;
@@ -208,7 +213,7 @@ int json_parse_tree(struct jnode **out, struct arena *arena, const char *buf,
 		char where[96];
 
 		json__where(where, sizeof(where), buf, len,
-			    at_end ? len : yajl_get_bytes_consumed(h));
+			    at_end ? len : json__error_offset(yajl_get_bytes_consumed(h)));
 		if (st == yajl_status_client_canceled) {
 			perr_prefix(err, "%s", where);
 		} else {

@@ -33,7 +33,10 @@ int json__b_key(struct json_builder *b, const char *s, size_t len);
 int json__b_open(struct json_builder *b, enum jtype t);
 int json__b_close(struct json_builder *b);
 
-/* "byte N (line L, column C)" for an offset into buf. */
+/* yajl reports the offset after the offending byte: point at the byte itself. */
+size_t json__error_offset(size_t consumed);
+
+/* "byte N (line L, column C)" for an offset into buf (bytes count from 0). */
 void json__where(char *out, size_t outlen, const char *buf, size_t len, size_t offset);
 
 #endif

@@ -31,8 +31,9 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_SCAN_TOOL] = "INSERT OR IGNORE INTO scan_tools (scan_id, tool, version) VALUES (?1, ?2, ?3)",
 	[S_SCAN_FINISH] =
 		"UPDATE scans SET evidence_count = ?2, new_count = ?3, seen_count = ?4, fixed_count = ?5,"
-		" reopened_count = ?6, merged_count = ?7, tools = (SELECT group_concat(tool ||"
-		" coalesce(' ' || version, ''), ', ') FROM scan_tools WHERE scan_id = ?1) WHERE id = ?1",
+		" reopened_count = ?6, merged_count = ?7, tools = (SELECT group_concat(name, ', ') FROM"
+		" (SELECT tool || coalesce(' ' || version, '') AS name FROM scan_tools"
+		" WHERE scan_id = ?1 ORDER BY tool)) WHERE id = ?1",
 	[S_SCOPE_LATEST] =
 		"SELECT max(s.scanned_at) FROM scans s JOIN scan_tools t ON t.scan_id = s.id"
 		" WHERE t.tool = ?1 AND s.app_id = ?2 AND s.component_id IS ?3 AND s.id <> ?4"

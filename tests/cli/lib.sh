@@ -57,7 +57,8 @@ test_expect_success() {
 	else
 		test_failed=$((test_failed + 1))
 		echo "not ok $test_count - $1"
-		sed 's/^/#   /' "$TRASH_ROOT/out"
+		printf '%s\n' "$2" | sed 's/^/#   /'
+		tail -n 20 "$TRASH_ROOT/out" | sed 's/^/#   > /'
 	fi
 }
 

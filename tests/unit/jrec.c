@@ -1,0 +1,206 @@
+/* Unit tests for the streaming JSON record layer (src/parse/jrec.c). */
+#include "posture.h"
+#include "parse/jrec.h"
+#include "util/buf.h"
+
+#include <setjmp.h>
+#include <cmocka.h>
+
+struct seen {
+	struct pbuf log;
+	int fail_at; /* make the n-th record fail (1-based), 0 never */
+	int count;
+};
+
+/* Log "which:index...:value of key 'v':ctx0:ctx1" per record. */
+static int collect(const struct jrec *rec, void *payload, struct perr *err)
+{
+	struct seen *s = payload;
+	size_t i;
+
+	s->count++;
+	if (s->fail_at && s->count == s->fail_at)
+		return perr_set(err, P_EINVALID, "'v' is not what I wanted");
+	if (rec->which == JREC_SCOPE_END) {
+		assert_int_equal(pbuf_addf(&s->log, "end:%s;",
+					   json_text(rec->ctx[0]) ? json_text(rec->ctx[0]) : "-"), 0);
+		return 0;
+	}
+	assert_int_equal(pbuf_addf(&s->log, "%d", rec->which), 0);
+	for (i = 0; i < rec->nindex; i++)
+		assert_int_equal(pbuf_addf(&s->log, "[%zu]", rec->index[i]), 0);
+	assert_int_equal(pbuf_addf(&s->log, "=%s", json_text(json_get(rec->node, "v")) ?
+					      json_text(json_get(rec->node, "v")) : "?"), 0);
+	for (i = 0; i < 2; i++) {
+		const struct jnode *c = rec->ctx[i];
+
+		assert_int_equal(pbuf_addf(&s->log, ":%s", c ? (json_text(c) ? json_text(c) :
+								json_get_str(c, "name")) : "-"), 0);
+	}
+	assert_int_equal(pbuf_adds(&s->log, ";"), 0);
+	return 0;
+}
+
+static long run(const char *json, const struct jrec_format *fmt, struct seen *s,
+		struct perr *err)
+{
+	pbuf_init(&s->log, 0);
+	s->count = 0;
+	return jrec_parse(json, strlen(json), fmt, NULL, collect, s, err);
+}
+
+static const struct jrec_format runs_format = {
+	.records = { "runs[*].results[*]", NULL },
+	.context = { "runs[*].tool", "runs[*].bases", NULL },
+};
+
+static void test_jrec__context_before_and_after_records(void **state)
+{
+	static const char json[] =
+		"{\"version\": \"2.1.0\", \"runs\": ["
+		"  {\"tool\": {\"name\": \"first\"}, \"results\": [{\"v\": 1}, {\"v\": 2}]},"
+		"  {\"results\": [{\"v\": 3}], \"ignored\": [1, {\"results\": [{\"v\": 99}]}],"
+		"   \"tool\": {\"name\": \"late\"}, \"bases\": \"B\"},"
+		"  {\"results\": []},"
+		"  {\"results\": [{\"v\": 4}]}"
+		"]}";
+	struct perr err = PERR_INIT;
+	struct seen s = { 0 };
+
+	assert_int_equal(run(json, &runs_format, &s, &err), 4);
+	/* the second run's tool and bases come after its results, the last run has none */
+	assert_string_equal(s.log.buf,
+			    "0[0][0]=1:first:-;0[0][1]=2:first:-;0[1][0]=3:late:B;0[3][0]=4:-:-;");
+	pbuf_release(&s.log);
+}
+
+static void test_jrec__top_level_array_and_scalars(void **state)
+{
+	static const struct jrec_format fmt = { .records = { "[*]", NULL } };
+	struct perr err = PERR_INIT;
+	struct seen s = { 0 };
+
+	assert_int_equal(run("[{\"v\": \"a\"}, 7, null, {\"v\": true}]", &fmt, &s, &err), 4);
+	assert_string_equal(s.log.buf, "0[0]=a:-:-;0[1]=?:-:-;0[2]=?:-:-;0[3]=true:-:-;");
+	pbuf_release(&s.log);
+}
+
+static void test_jrec__json_lines(void **state)
+{
+	static const struct jrec_format fmt = { .records = { "", NULL }, .multiple = true };
+	struct perr err = PERR_INIT;
+	struct seen s = { 0 };
+
+	assert_int_equal(run("{\"v\": 1}\n{\"v\": 2}\n\n{\"v\": 3}\n", &fmt, &s, &err), 3);
+	assert_string_equal(s.log.buf, "0=1:-:-;0=2:-:-;0=3:-:-;");
+	pbuf_release(&s.log);
+}
+
+static void test_jrec__scope_end_names_each_run(void **state)
+{
+	static const struct jrec_format fmt = {
+		.records = { "runs[*].results[*]", NULL },
+		.context = { "runs[*].tool", NULL },
+		.scope_end = true,
+	};
+	struct perr err = PERR_INIT;
+	struct seen s = { 0 };
+
+	assert_int_equal(run("{\"runs\": [{\"results\": [], \"tool\": \"t1\"}, {\"tool\": \"t2\"}]}",
+			     &fmt, &s, &err), 0);
+	assert_string_equal(s.log.buf, "end:t1;end:t2;");
+	pbuf_release(&s.log);
+}
+
+static void test_jrec__several_record_paths(void **state)
+{
+	static const struct jrec_format fmt = {
+		.records = { "Results[*].Vulnerabilities[*]", "Results[*].Secrets[*]", NULL },
+		.context = { "Results[*].Target", NULL },
+	};
+	struct perr err = PERR_INIT;
+	struct seen s = { 0 };
+
+	assert_int_equal(run("{\"Results\": [{\"Target\": \"go.sum\", \"Vulnerabilities\": [{\"v\": 1}],"
+			     " \"Secrets\": [{\"v\": 2}]}, {\"Secrets\": [{\"v\": 3}], \"Target\": \"x\"}]}",
+			     &fmt, &s, &err), 3);
+	assert_string_equal(s.log.buf, "0[0][0]=1:go.sum:-;1[0][0]=2:go.sum:-;1[1][0]=3:x:-;");
+	pbuf_release(&s.log);
+}
+
+static void test_jrec__strings_are_repaired(void **state)
+{
+	static const struct jrec_format fmt = { .records = { "[*]", NULL } };
+	struct perr err = PERR_INIT;
+	struct seen s = { 0 };
+
+	assert_int_equal(run("[{\"v\": \"a\xff\\u0000b\\u00e9\"}]", &fmt, &s, &err), 1);
+	assert_string_equal(s.log.buf, "0[0]=a\xef\xbf\xbd\xef\xbf\xbd" "b\xc3\xa9:-:-;");
+	pbuf_release(&s.log);
+}
+
+static void test_jrec__errors_name_the_place(void **state)
+{
+	struct perr err = PERR_INIT;
+	struct seen s = { 0 };
+
+	assert_true(run("{\"runs\": [{\"results\": [{\"v\": 1},\n {\"v\": }]}]}", &runs_format, &s, &err) < 0);
+	assert_int_equal(err.code, P_EINVALID);
+	assert_string_equal(err.msg, "byte 40 (line 2, column 8): invalid JSON: "
+			    "parse error: unallowed token at this point in JSON text");
+	pbuf_release(&s.log);
+
+	s.fail_at = 2;
+	assert_int_equal(run("{\"runs\": [{\"results\": [{\"v\": 1}, {\"v\": 2}]}]}", &runs_format, &s, &err),
+			 P_EINVALID);
+	assert_string_equal(err.msg, "runs[0].results[1]: 'v' is not what I wanted");
+	s.fail_at = 0;
+	pbuf_release(&s.log);
+
+	assert_true(run("", &runs_format, &s, &err) < 0);
+	pbuf_release(&s.log);
+}
+
+static void test_jrec__limits(void **state)
+{
+	static const struct jrec_format fmt = { .records = { "[*]", NULL } };
+	struct jrec_opts opts = { .limits = { .max_depth = 4, .max_string = 8, .max_tree = 4096 } };
+	struct perr err = PERR_INIT;
+	struct seen s = { 0 };
+	struct pbuf big = PBUF_INIT;
+	int i;
+
+	pbuf_init(&s.log, 0);
+	assert_int_equal(jrec_parse("[[[[[1]]]]]", 11, &fmt, &opts, collect, &s, &err), 1);
+	assert_true(jrec_parse("[[[[[[1]]]]]]", 13, &fmt, &opts, collect, &s, &err) < 0);
+	assert_int_equal(err.code, P_ELIMIT);
+	assert_string_equal(err.msg, "[0]: nesting deeper than 4 levels");
+
+	assert_true(jrec_parse("[\"123456789\"]", 13, &fmt, &opts, collect, &s, &err) < 0);
+	assert_string_equal(err.msg, "[0]: string of 9 bytes exceeds the 0 MiB limit");
+
+	assert_int_equal(pbuf_adds(&big, "[["), 0);
+	for (i = 0; i < 200; i++)
+		assert_int_equal(pbuf_addf(&big, "%s%d", i ? "," : "", i), 0);
+	assert_int_equal(pbuf_adds(&big, "]]"), 0);
+	assert_true(jrec_parse(big.buf, big.len, &fmt, &opts, collect, &s, &err) < 0);
+	assert_int_equal(err.code, P_ELIMIT);
+	pbuf_release(&big);
+	pbuf_release(&s.log);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_jrec__context_before_and_after_records),
+		cmocka_unit_test(test_jrec__top_level_array_and_scalars),
+		cmocka_unit_test(test_jrec__json_lines),
+		cmocka_unit_test(test_jrec__scope_end_names_each_run),
+		cmocka_unit_test(test_jrec__several_record_paths),
+		cmocka_unit_test(test_jrec__strings_are_repaired),
+		cmocka_unit_test(test_jrec__errors_name_the_place),
+		cmocka_unit_test(test_jrec__limits),
+	};
+
+	return cmocka_run_group_tests_name("jrec", tests, NULL, NULL);
+}
