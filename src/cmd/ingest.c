@@ -86,8 +86,8 @@ static int on_evidence(const struct evidence *ev, void *payload, struct perr *er
 	struct seen_input si = { 0 };
 	struct seen_result sr;
 	int64_t finding_id;
+	struct evidence_put put;
 	char ekey[64];
-	const char *record;
 	size_t record_len;
 	int ret;
 
@@ -188,13 +188,17 @@ static int on_evidence(const struct evidence *ev, void *payload, struct perr *er
 	/* the n-th report of a finding by a tool in one scan is the same row next time */
 	snprintf(ekey, sizeof(ekey), "%ld", sr.outcome == SEEN_MERGED ? cur.scan_dupes : 0L);
 	jw_mem_clear(&in->record);
-	out_evidence_json(&in->record, ev);
-	record = jw_mem(&in->record, &record_len);
-	if ((ret = store_evidence_put(in->store, finding_id, in->scan.id, in->at, ekey, ev->tool,
-				      ev->severity, record, err)) < 0)
-		return ret;
-	return store_finding_tool_put(in->store, finding_id, ev->tool, in->scan.app_id,
-				      in->scan.component_id, in->scan.id, in->at, err);
+	out_evidence_json(&in->record, ev, true);
+	put.finding_id = finding_id;
+	put.scan_id = in->scan.id;
+	put.app_id = in->scan.app_id;
+	put.component_id = in->scan.component_id;
+	put.at = in->at;
+	put.ekey = ekey;
+	put.tool = ev->tool;
+	put.severity = ev->severity;
+	put.record_json = jw_mem(&in->record, &record_len);
+	return store_evidence_put(in->store, &put, err);
 }
 
 static int on_absent(int64_t finding_id, enum status status, void *payload, struct perr *err)
@@ -330,7 +334,6 @@ static void print_summary(const struct ingest_args *a, const char *path, const s
 		jw_kint(w, "merged", scan->merged_count);
 		jw_obj_close(w);
 		jw_reset_line(w);
-		fputc('\n', stdout);
 		return;
 	}
 	printf("%s: %ld evidence -> %ld new, %ld seen again, %ld fixed, %ld reopened, "

@@ -13,9 +13,8 @@ static int print_evidence(const struct evidence *ev, void *payload, struct perr 
 {
 	struct parse_out *po = payload;
 
-	out_evidence_json(&po->w, ev);
+	out_evidence_json(&po->w, ev, false);
 	jw_reset_line(&po->w);
-	fputc('\n', po->w.out);
 	return 0;
 }
 

@@ -37,7 +37,6 @@ static int print_scan(const struct scan_row *r, void *payload, struct perr *err)
 		jw_kint(&so->w, "merged", r->merged_count);
 		jw_obj_close(&so->w);
 		jw_reset_line(&so->w);
-		fputc('\n', stdout);
 		return 0;
 	}
 	ptime_format(t, r->scanned_at);

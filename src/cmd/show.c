@@ -119,7 +119,7 @@ static int show_finding(const struct finding *f, void *payload, struct perr *err
 			return ret;
 		jw_arr_close(&sh->w);
 		jw_obj_close(&sh->w);
-		fputc('\n', stdout);
+		jw_reset_line(&sh->w);
 		return 0;
 	}
 	ptime_format(t1, f->first_seen);

@@ -94,6 +94,9 @@ size_t ids_scan_text(struct evidence *ev, struct arena *arena, const char *text)
 	if (!text)
 		return 0;
 	for (p = text; *p; p++) {
+		/* most text has no id: look twice only at a 'C' or 'G' that starts a word */
+		if ((*p | 0x20) != 'c' && (*p | 0x20) != 'g')
+			continue;
 		if (p != text && isalnum((unsigned char)p[-1]))
 			continue;
 		if ((n = cve_len(p)) || (n = ghsa_len(p))) {

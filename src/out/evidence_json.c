@@ -61,25 +61,50 @@ static void location_json(struct jw *w, const struct location *l)
 	jw_obj_close(w);
 }
 
-void out_evidence_json(struct jw *w, const struct evidence *ev)
+/* In compact form, unknown (NULL, empty, false) values are left out. */
+static void kstr(struct jw *w, bool compact, const char *key, const char *v)
+{
+	if (v || !compact)
+		jw_kstr(w, key, v);
+}
+
+static void kbool(struct jw *w, bool compact, const char *key, bool v)
+{
+	if (v || !compact)
+		jw_kbool(w, key, v);
+}
+
+static void klist(struct jw *w, bool compact, const char *key, const struct strlist *l)
+{
+	if (l->n || !compact)
+		strlist_json(w, key, l);
+}
+
+static void kkv(struct jw *w, bool compact, const char *key, const struct kvlist *l)
+{
+	if (l->n || !compact)
+		kvlist_json(w, key, l);
+}
+
+void out_evidence_json(struct jw *w, const struct evidence *ev, bool compact)
 {
 	size_t i;
 
 	jw_obj_open(w);
-	jw_kstr(w, "tool", ev->tool);
-	jw_kstr(w, "tool_version", ev->tool_version);
-	jw_kstr(w, "format", ev->format);
-	jw_kstr(w, "kind", kind_name(ev->kind));
-	jw_kstr(w, "rule_id", ev->rule_id);
-	jw_kstr(w, "rule_name", ev->rule_name);
-	jw_kstr(w, "title", ev->title);
-	jw_kstr(w, "description", ev->description);
-	jw_kstr(w, "severity", ev->severity ? severity_name(ev->severity) : NULL);
-	jw_kstr(w, "severity_raw", ev->severity_raw);
-	jw_kstr(w, "confidence", confidence_name(ev->confidence));
-	jw_kstr(w, "confidence_raw", ev->confidence_raw);
-	jw_key(w, "cvss");
+	kstr(w, compact, "tool", ev->tool);
+	kstr(w, compact, "tool_version", ev->tool_version);
+	kstr(w, compact, "format", ev->format);
+	kstr(w, compact, "kind", kind_name(ev->kind));
+	kstr(w, compact, "rule_id", ev->rule_id);
+	kstr(w, compact, "rule_name", ev->rule_name);
+	kstr(w, compact, "title", ev->title);
+	kstr(w, compact, "description", ev->description);
+	kstr(w, compact, "severity", ev->severity ? severity_name(ev->severity) : NULL);
+	kstr(w, compact, "severity_raw", ev->severity_raw);
+	kstr(w, compact, "confidence", confidence_name(ev->confidence));
+	kstr(w, compact, "confidence_raw", ev->confidence_raw);
 	if (ev->cvss.vector || ev->cvss.has_score) {
+		jw_key(w, "cvss");
 		jw_obj_open(w);
 		jw_kstr(w, "version", ev->cvss.version);
 		jw_kstr(w, "vector", ev->cvss.vector);
@@ -89,36 +114,40 @@ void out_evidence_json(struct jw *w, const struct evidence *ev)
 		else
 			jw_null(w);
 		jw_obj_close(w);
-	} else {
-		jw_null(w);
+	} else if (!compact) {
+		jw_knull(w, "cvss");
 	}
-	strlist_json(w, "vuln_ids", &ev->vuln_ids);
-	jw_key(w, "cwe");
-	jw_arr_open(w);
-	for (i = 0; i < ev->ncwe; i++)
-		jw_int(w, ev->cwe[i]);
-	jw_arr_close(w);
+	klist(w, compact, "vuln_ids", &ev->vuln_ids);
+	if (ev->ncwe || !compact) {
+		jw_key(w, "cwe");
+		jw_arr_open(w);
+		for (i = 0; i < ev->ncwe; i++)
+			jw_int(w, ev->cwe[i]);
+		jw_arr_close(w);
+	}
 	jw_key(w, "location");
 	location_json(w, &ev->loc);
-	jw_key(w, "related");
-	jw_arr_open(w);
-	for (i = 0; i < ev->nrelated; i++)
-		location_json(w, &ev->related[i]);
-	jw_arr_close(w);
-	jw_kstr(w, "remediation", ev->remediation);
-	jw_kstr(w, "help_uri", ev->help_uri);
-	strlist_json(w, "references", &ev->references);
-	strlist_json(w, "tags", &ev->tags);
-	kvlist_json(w, "tool_fingerprints", &ev->tool_fingerprints);
-	jw_kbool(w, "suppressed", ev->suppressed);
-	jw_kstr(w, "suppression_kind", ev->suppression_kind);
-	jw_kstr(w, "suppression_justification", ev->suppression_justification);
-	jw_kstr(w, "baseline_state", ev->baseline_state);
-	jw_kstr(w, "reachability", reachability_name(ev->reachability));
-	jw_kbool(w, "validated", ev->validated);
-	jw_kbool(w, "secret_verified", ev->secret_verified);
-	jw_kstr(w, "secret_hash", ev->secret_hash);
-	kvlist_json(w, "properties", &ev->properties);
-	jw_kstr(w, "fingerprint", ev->fingerprint);
+	if (ev->nrelated || !compact) {
+		jw_key(w, "related");
+		jw_arr_open(w);
+		for (i = 0; i < ev->nrelated; i++)
+			location_json(w, &ev->related[i]);
+		jw_arr_close(w);
+	}
+	kstr(w, compact, "remediation", ev->remediation);
+	kstr(w, compact, "help_uri", ev->help_uri);
+	klist(w, compact, "references", &ev->references);
+	klist(w, compact, "tags", &ev->tags);
+	kkv(w, compact, "tool_fingerprints", &ev->tool_fingerprints);
+	kbool(w, compact, "suppressed", ev->suppressed);
+	kstr(w, compact, "suppression_kind", ev->suppression_kind);
+	kstr(w, compact, "suppression_justification", ev->suppression_justification);
+	kstr(w, compact, "baseline_state", ev->baseline_state);
+	kstr(w, compact, "reachability", reachability_name(ev->reachability));
+	kbool(w, compact, "validated", ev->validated);
+	kbool(w, compact, "secret_verified", ev->secret_verified);
+	kstr(w, compact, "secret_hash", ev->secret_hash);
+	kkv(w, compact, "properties", &ev->properties);
+	kstr(w, compact, "fingerprint", ev->fingerprint);
 	jw_obj_close(w);
 }

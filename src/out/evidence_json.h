@@ -5,7 +5,11 @@
 #include "model/evidence.h"
 #include "out/jw.h"
 
-/* Write ev as one JSON object. Every top-level key is always present. */
-void out_evidence_json(struct jw *w, const struct evidence *ev);
+/*
+ * Write ev as one JSON object. Every top-level key is present (null or
+ * empty when unknown), unless `compact`: then only the known ones are,
+ * which is how the store keeps it.
+ */
+void out_evidence_json(struct jw *w, const struct evidence *ev, bool compact);
 
 #endif

@@ -184,10 +184,10 @@ void finding_printer_row(struct finding_printer *p, const struct finding *f)
 		jw_obj_open(&p->w);
 		out_finding_fields(&p->w, f);
 		jw_obj_close(&p->w);
-		if (p->format == OUT_JSONL) {
+		if (p->format == OUT_JSONL)
 			jw_reset_line(&p->w);
-			fputc('\n', p->out);
-		}
+		else
+			jw_flush(&p->w);
 		break;
 	case OUT_CSV:
 		csv_row(p->out, f);
@@ -203,7 +203,7 @@ void finding_printer_end(struct finding_printer *p)
 	switch (p->format) {
 	case OUT_JSON:
 		jw_arr_close(&p->w);
-		fputc('\n', p->out);
+		jw_reset_line(&p->w);
 		jw_release(&p->w);
 		break;
 	case OUT_JSONL:

@@ -4,16 +4,14 @@
 #include "util/ptime.h"
 #include "util/utf8.h"
 
-static void print_cb(void *ctx, const char *s, size_t len)
-{
-	fwrite(s, 1, len, ctx);
-}
-
+/*
+ * yajl_gen would call a print callback per token; writing its buffer once
+ * per record instead is several times faster (see bench/sarif.sh).
+ */
 void jw_init(struct jw *w, FILE *out, bool pretty)
 {
 	w->out = out;
 	w->g = yajl_gen_alloc(NULL);
-	yajl_gen_config(w->g, yajl_gen_print_callback, print_cb, out);
 	if (pretty) {
 		yajl_gen_config(w->g, yajl_gen_beautify, 1);
 		yajl_gen_config(w->g, yajl_gen_indent_string, "  ");
@@ -40,8 +38,22 @@ void jw_mem_clear(struct jw *w)
 	yajl_gen_reset(w->g, NULL);
 }
 
+void jw_flush(struct jw *w)
+{
+	size_t len = 0;
+	const char *text;
+
+	if (!w->out || !w->g)
+		return;
+	text = jw_mem(w, &len);
+	if (len)
+		fwrite(text, 1, len, w->out);
+	yajl_gen_clear(w->g);
+}
+
 void jw_release(struct jw *w)
 {
+	jw_flush(w);
 	if (w->g)
 		yajl_gen_free(w->g);
 	w->g = NULL;
@@ -49,6 +61,9 @@ void jw_release(struct jw *w)
 
 void jw_reset_line(struct jw *w)
 {
+	jw_flush(w);
+	if (w->out)
+		fputc('\n', w->out);
 	yajl_gen_reset(w->g, NULL);
 }
 

@@ -20,7 +20,9 @@ void jw_init_mem(struct jw *w);
 const char *jw_mem(struct jw *w, size_t *len);
 void jw_mem_clear(struct jw *w);
 void jw_release(struct jw *w);
-/* After a complete top-level value: allow the next (JSON Lines). */
+/* Write what was generated so far to the FILE (a no-op in memory mode). */
+void jw_flush(struct jw *w);
+/* After a complete top-level value: write it and a newline, allow the next (JSON Lines). */
 void jw_reset_line(struct jw *w);
 
 void jw_obj_open(struct jw *w);

@@ -259,7 +259,7 @@ const struct jnode *json_get(const struct jnode *obj, const char *key)
 	if (!obj || obj->type != JOBJ)
 		return NULL;
 	for (c = obj->first; c; c = c->next)
-		if (!strcmp(c->key, key))
+		if (c->key[0] == key[0] && !strcmp(c->key, key))
 			return c;
 	return NULL;
 }

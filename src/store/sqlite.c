@@ -14,7 +14,7 @@
 enum stmt_id {
 	S_APP_GET, S_APP_INSERT, S_COMP_GET, S_COMP_INSERT,
 	S_SCAN_INSERT, S_SCAN_TOOL, S_SCAN_FINISH, S_SCOPE_LATEST, S_SCOPE_NEXT,
-	S_FINDING_LOOKUP, S_FINDING_INSERT, S_FINDING_SEEN, S_EVIDENCE_PUT, S_TOOL_PUT,
+	S_FINDING_LOOKUP, S_FINDING_INSERT, S_FINDING_SEEN, S_EVIDENCE_PUT,
 	S_ABSENT_MARK, S_ABSENT_CHECK, S_SET_STATUS, S_EVENT_ADD,
 	S_EVIDENCE_EACH, S_EVENTS_EACH,
 	S__COUNT
@@ -57,27 +57,24 @@ static const char *const stmt_sql[S__COUNT] = {
 		" seen_scan_id = ?2, last_scan_id = CASE WHEN ?8 THEN ?2 ELSE last_scan_id END"
 		" WHERE id = ?1",
 	[S_EVIDENCE_PUT] =
-		"INSERT INTO evidence (finding_id, ekey, tool, first_scan_id, last_scan_id, first_seen,"
-		" last_seen, severity, record) VALUES (?1,?2,?3,?4,?4,?5,?5,?6,?7)"
+		"INSERT INTO evidence (finding_id, ekey, tool, app_id, component_id, present,"
+		" first_scan_id, last_scan_id, first_seen, last_seen, severity, record)"
+		" VALUES (?1,?2,?3,?4,?5,1,?6,?6,?7,?7,?8,?9)"
 		" ON CONFLICT (finding_id, ekey) DO UPDATE SET"
+		" present = CASE WHEN excluded.last_seen >= last_seen THEN 1 ELSE present END,"
+		" app_id = excluded.app_id, component_id = excluded.component_id,"
 		" last_scan_id = CASE WHEN excluded.last_seen >= last_seen THEN excluded.last_scan_id ELSE last_scan_id END,"
 		" first_scan_id = CASE WHEN excluded.first_seen < first_seen THEN excluded.first_scan_id ELSE first_scan_id END,"
 		" record = CASE WHEN excluded.last_seen >= last_seen THEN excluded.record ELSE record END,"
 		" severity = CASE WHEN excluded.last_seen >= last_seen THEN excluded.severity ELSE severity END,"
 		" first_seen = min(first_seen, excluded.first_seen),"
 		" last_seen = max(last_seen, excluded.last_seen)",
-	[S_TOOL_PUT] =
-		"INSERT INTO finding_tools (finding_id, tool, app_id, component_id, last_scan_id,"
-		" last_seen, present) VALUES (?1,?2,?3,?4,?5,?6,1)"
-		" ON CONFLICT (finding_id, tool) DO UPDATE SET present = 1,"
-		" last_scan_id = excluded.last_scan_id, last_seen = max(last_seen, excluded.last_seen),"
-		" app_id = excluded.app_id, component_id = excluded.component_id",
 	[S_ABSENT_MARK] =
-		"UPDATE finding_tools SET present = 0 WHERE app_id = ?1 AND component_id IS ?2"
-		" AND tool = ?3 AND present = 1 AND last_scan_id <> ?4 RETURNING finding_id",
+		"UPDATE evidence SET present = 0 WHERE app_id = ?1 AND tool = ?3 AND present = 1"
+		" AND component_id IS ?2 AND last_scan_id <> ?4 RETURNING finding_id",
 	[S_ABSENT_CHECK] =
 		"SELECT status FROM findings f WHERE id = ?1 AND NOT EXISTS"
-		" (SELECT 1 FROM finding_tools t WHERE t.finding_id = f.id AND t.present = 1)",
+		" (SELECT 1 FROM evidence e WHERE e.finding_id = f.id AND e.present = 1)",
 	[S_SET_STATUS] = "UPDATE findings SET status = ?2, fixed_at = nullif(?3, 0) WHERE id = ?1",
 	[S_EVENT_ADD] =
 		"INSERT INTO events (finding_id, at, type, from_value, to_value, scan_id, actor, reason)"
@@ -579,39 +576,22 @@ int store_finding_seen(struct store *s, const struct finding_seen *f, struct per
 	return step_done(s, st, err, "update finding");
 }
 
-int store_evidence_put(struct store *s, int64_t finding_id, int64_t scan_id, int64_t at,
-		       const char *ekey, const char *tool, enum severity severity,
-		       const char *record_json, struct perr *err)
+int store_evidence_put(struct store *s, const struct evidence_put *e, struct perr *err)
 {
 	sqlite3_stmt *st = stmt(s, S_EVIDENCE_PUT, err);
 
 	if (!st)
 		return err->code;
-	sqlite3_bind_int64(st, 1, finding_id);
-	bind_text(st, 2, ekey);
-	bind_text(st, 3, tool);
-	sqlite3_bind_int64(st, 4, scan_id);
-	sqlite3_bind_int64(st, 5, at);
-	sqlite3_bind_int(st, 6, severity);
-	bind_text(st, 7, record_json);
+	sqlite3_bind_int64(st, 1, e->finding_id);
+	bind_text(st, 2, e->ekey);
+	bind_text(st, 3, e->tool);
+	sqlite3_bind_int64(st, 4, e->app_id);
+	bind_id(st, 5, e->component_id);
+	sqlite3_bind_int64(st, 6, e->scan_id);
+	sqlite3_bind_int64(st, 7, e->at);
+	sqlite3_bind_int(st, 8, e->severity);
+	bind_text(st, 9, e->record_json);
 	return step_done(s, st, err, "store evidence");
-}
-
-int store_finding_tool_put(struct store *s, int64_t finding_id, const char *tool,
-			   int64_t app_id, int64_t component_id, int64_t scan_id,
-			   int64_t at, struct perr *err)
-{
-	sqlite3_stmt *st = stmt(s, S_TOOL_PUT, err);
-
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, finding_id);
-	bind_text(st, 2, tool);
-	sqlite3_bind_int64(st, 3, app_id);
-	bind_id(st, 4, component_id);
-	sqlite3_bind_int64(st, 5, scan_id);
-	sqlite3_bind_int64(st, 6, at);
-	return step_done(s, st, err, "record finding tool");
 }
 
 int store_scope_absent(struct store *s, const struct scan *scan, const char *tool,
@@ -701,7 +681,7 @@ int store_event_add(struct store *s, const struct event *e, struct perr *err)
 	"SELECT f.id, a.name, c.kind || ':' || c.ident, f.title, f.rule_id, f.fingerprint," \
 	" f.path, f.kind, f.severity, f.status, f.risk, f.tier, t.name, f.group_id,"      \
 	" f.vuln_ids, f.cwe,"                                                             \
-	" (SELECT json_group_array(tool) FROM (SELECT tool FROM finding_tools"            \
+	" (SELECT json_group_array(tool) FROM (SELECT DISTINCT tool FROM evidence"        \
 	"  WHERE finding_id = f.id ORDER BY tool)),"                                      \
 	" (SELECT count(*) FROM evidence e WHERE e.finding_id = f.id),"                  \
 	" f.first_seen, f.last_seen, coalesce(f.fixed_at, 0), coalesce(f.sla_due, 0),"    \
@@ -811,8 +791,8 @@ int store_findings_each(struct store *s, const struct finding_filter *flt, findi
 	}
 	if (flt->tool) {
 		b_tool = bind++;
-		if (pbuf_addf(&sql, " AND EXISTS (SELECT 1 FROM finding_tools ft WHERE"
-				    " ft.finding_id = f.id AND lower(ft.tool) = lower(?%d))", b_tool) < 0)
+		if (pbuf_addf(&sql, " AND EXISTS (SELECT 1 FROM evidence ev WHERE"
+				    " ev.finding_id = f.id AND lower(ev.tool) = lower(?%d))", b_tool) < 0)
 			goto oom;
 	}
 	if (flt->kind) {

@@ -119,19 +119,22 @@ struct finding_seen {
 };
 int store_finding_seen(struct store *s, const struct finding_seen *f, struct perr *err);
 
-/* Insert or refresh one evidence row (ekey identifies it within the finding). */
-int store_evidence_put(struct store *s, int64_t finding_id, int64_t scan_id, int64_t at,
-		       const char *ekey, const char *tool, enum severity severity,
-		       const char *record_json, struct perr *err);
-/* The tool reports the finding on this asset as of scan_id. */
-int store_finding_tool_put(struct store *s, int64_t finding_id, const char *tool,
-			   int64_t app_id, int64_t component_id, int64_t scan_id,
-			   int64_t at, struct perr *err);
+/*
+ * Insert or refresh one evidence row (ekey identifies it within the
+ * finding) and mark it present: the tool reports it on this asset as of
+ * this scan. A backfilled (older) scan refreshes only what is older.
+ */
+struct evidence_put {
+	int64_t finding_id, scan_id, app_id, component_id, at;
+	const char *ekey, *tool, *record_json;
+	enum severity severity;
+};
+int store_evidence_put(struct store *s, const struct evidence_put *e, struct perr *err);
 
 /*
- * Mark every finding that `tool` reported on the scan's asset, but not in
- * this scan, as no longer reported by it; call cb for each finding that
- * no tool reports any more, with its current status.
+ * Mark the evidence that `tool` reported on the scan's asset, but not in
+ * this scan, as no longer present; call cb for each finding that no
+ * present evidence backs any more, with its current status.
  */
 typedef int (*absent_cb)(int64_t finding_id, enum status status, void *payload,
 			 struct perr *err);

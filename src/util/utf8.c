@@ -32,12 +32,26 @@ static size_t seq_len(const unsigned char *s, size_t n)
 	return 0;
 }
 
+/* True when none of the 8 bytes has the high bit set or is zero. */
+static bool ascii_word(const unsigned char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+	return !(w & 0x8080808080808080ULL) &&
+	       !((w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL);
+}
+
 bool utf8_is_clean(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, n;
 
 	while (i < len) {
+		if (i + 8 <= len && ascii_word(p + i)) {
+			i += 8;
+			continue;
+		}
 		if (p[i] >= 0x01 && p[i] < 0x80) {
 			i++;
 			continue;

@@ -101,36 +101,29 @@ CREATE TABLE findings (
 	evidence_count INTEGER NOT NULL DEFAULT 0,
 	UNIQUE (app_id, fingerprint)
 );
-CREATE INDEX findings_status ON findings (status, severity);
 CREATE INDEX findings_app ON findings (app_id, status);
 
--- one tool's report of a finding at one place; re-scans update the row
+-- One tool's report of a finding at one place; re-scans refresh the row.
+-- `present` says whether the latest full scan of that tool on that asset
+-- (app_id, component_id) still reports it: a finding no present evidence
+-- backs any more is fixed.
 CREATE TABLE evidence (
 	id INTEGER PRIMARY KEY,
 	finding_id INTEGER NOT NULL REFERENCES findings(id),
 	ekey TEXT NOT NULL,
 	tool TEXT NOT NULL,
+	app_id INTEGER NOT NULL,
+	component_id INTEGER,
+	present INTEGER NOT NULL DEFAULT 1,
 	first_scan_id INTEGER NOT NULL,
 	last_scan_id INTEGER NOT NULL,
 	first_seen INTEGER NOT NULL,
 	last_seen INTEGER NOT NULL,
 	severity INTEGER NOT NULL,
-	record TEXT NOT NULL,                 -- the normalized evidence, JSON
+	record TEXT NOT NULL,                 -- the normalized evidence, compact JSON
 	UNIQUE (finding_id, ekey)
 );
-
--- which tools still report a finding, per asset scope
-CREATE TABLE finding_tools (
-	finding_id INTEGER NOT NULL REFERENCES findings(id),
-	tool TEXT NOT NULL,
-	app_id INTEGER NOT NULL,
-	component_id INTEGER,
-	last_scan_id INTEGER NOT NULL,
-	last_seen INTEGER NOT NULL,
-	present INTEGER NOT NULL DEFAULT 1,
-	PRIMARY KEY (finding_id, tool)
-);
-CREATE INDEX finding_tools_scope ON finding_tools (app_id, tool, present);
+CREATE INDEX evidence_scope ON evidence (app_id, tool, present);
 
 CREATE TABLE events (
 	id INTEGER PRIMARY KEY,
