@@ -88,6 +88,7 @@ sanitize:
 # What CI and README run: the suite with gcc, a -Werror build with clang,
 # and the suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
 test:
+	sh scripts/checksrc.sh
 	$(MAKE) check
 	$(MAKE) CC=clang O=build-clang all units replays
 	$(MAKE) sanitize

@@ -54,7 +54,8 @@ int cmd_findings(int argc, const char **argv, struct ctx *ctx)
 	long limit = 0;
 	const struct opt opts[] = {
 		{ OPT_STRING, 'a', "app", &filter.app, "APP", "only this application" },
-		{ OPT_LIST, 's', "status", &statuses, "LIST", "statuses, comma-separated, or 'all' (default: open, triaged, in_progress, reopened)" },
+		{ OPT_LIST, 's', "status", &statuses, "LIST",
+		  "statuses, comma-separated, or 'all' (default: open, triaged, in_progress, reopened)" },
 		{ OPT_LIST, 0, "severity", &severities, "LIST", "severities, comma-separated (critical,high,medium,low,info)" },
 		{ OPT_STRING, 0, "min-severity", &min_sev, "SEV", "this severity or worse" },
 		{ OPT_STRING, 0, "tool", &filter.tool, "NAME", "seen by this tool" },

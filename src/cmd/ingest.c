@@ -419,8 +419,10 @@ int cmd_ingest(int argc, const char **argv, struct ctx *ctx)
 {
 	struct ingest_args a = { 0 };
 	const struct opt opts[] = {
-		{ OPT_STRING, 'a', "app", &a.app, "APP", "the application the reports belong to (default: " DEFAULT_APP ")" },
-		{ OPT_STRING, 'c', "component", &a.component, "KIND:ID", "the component scanned: repo:URL, image:NAME, service:NAME, url:URL, ..." },
+		{ OPT_STRING, 'a', "app", &a.app, "APP",
+		  "the application the reports belong to (default: " DEFAULT_APP ")" },
+		{ OPT_STRING, 'c', "component", &a.component, "KIND:ID",
+		  "the component scanned: repo:URL, image:NAME, service:NAME, url:URL, ..." },
 		{ OPT_STRING, 't', "tool", &a.tool, "NAME", "the report format (default: auto-detect)" },
 		{ OPT_STRING, 0, "commit", &a.commit, "SHA", "the commit that was scanned" },
 		{ OPT_STRING, 0, "branch", &a.branch, "BRANCH", "the branch that was scanned" },

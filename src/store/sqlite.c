@@ -92,12 +92,30 @@ struct store {
 	char *path;
 	sqlite3_stmt *stmt[S__COUNT];
 	bool in_tx;
+	/* fault injection for tests: fail the n-th step (POSTURE_TEST_FAIL_STEP) */
+	long steps, fail_step;
 };
+
+/*
+ * Every statement steps through here, so a test can make the n-th one fail
+ * as a full disk would and check that nothing half-written remains.
+ */
+static int step(struct store *s, sqlite3_stmt *st)
+{
+	if (s->fail_step && ++s->steps == s->fail_step) {
+		sqlite3_reset(st);
+		return SQLITE_IOERR;
+	}
+	return sqlite3_step(st);
+}
 
 static int db_error(struct store *s, struct perr *err, const char *what)
 {
 	int rc = sqlite3_errcode(s->db);
 
+	if (s->fail_step && s->steps == s->fail_step)
+		return perr_set(err, P_EIO, "database '%s': %s: injected failure at step %ld",
+				s->path, what, s->steps);
 	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
 		return perr_set(err, P_EIO, "database '%s' is locked by another process", s->path);
 	if (rc == SQLITE_FULL || rc == SQLITE_IOERR)
@@ -140,7 +158,7 @@ static void bind_id(sqlite3_stmt *st, int i, int64_t v)
 /* Run a statement that returns no rows we need. */
 static int step_done(struct store *s, sqlite3_stmt *st, struct perr *err, const char *what)
 {
-	int rc = sqlite3_step(st);
+	int rc = step(s, st);
 
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
@@ -250,6 +268,12 @@ int store_open(struct store **out, const char *path, int flags, struct perr *err
 			       path);
 		goto fail;
 	}
+	{
+		const char *fail = getenv("POSTURE_TEST_FAIL_STEP");
+
+		if (fail && *fail)
+			s->fail_step = strtol(fail, NULL, 10);
+	}
 	*out = s;
 	return 0;
 fail:
@@ -309,7 +333,7 @@ void store_rollback(struct store *s)
 static int get_or_insert(struct store *s, sqlite3_stmt *get, sqlite3_stmt *ins,
 			 int64_t *id_out, struct perr *err)
 {
-	int rc = sqlite3_step(get);
+	int rc = step(s, get);
 
 	if (rc == SQLITE_ROW) {
 		*id_out = sqlite3_column_int64(get, 0);
@@ -319,7 +343,7 @@ static int get_or_insert(struct store *s, sqlite3_stmt *get, sqlite3_stmt *ins,
 	sqlite3_reset(get);
 	if (rc != SQLITE_DONE)
 		return db_error(s, err, "lookup");
-	if (sqlite3_step(ins) != SQLITE_DONE) {
+	if (step(s, ins) != SQLITE_DONE) {
 		sqlite3_reset(ins);
 		return db_error(s, err, "insert");
 	}
@@ -427,7 +451,7 @@ int store_scope_latest(struct store *s, const struct scan *scan, const char *too
 	sqlite3_bind_int64(st, 2, scan->app_id);
 	bind_id(st, 3, scan->component_id);
 	sqlite3_bind_int64(st, 4, scan->id);
-	rc = sqlite3_step(st);
+	rc = step(s, st);
 	*latest = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_error(s, err, "latest scan");
@@ -446,7 +470,7 @@ int store_scope_next(struct store *s, const struct scan *scan, const char *tool,
 	bind_id(st, 3, scan->component_id);
 	sqlite3_bind_int64(st, 4, scan->id);
 	sqlite3_bind_int64(st, 5, after);
-	rc = sqlite3_step(st);
+	rc = step(s, st);
 	*next = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	*next_scan_id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
 	sqlite3_reset(st);
@@ -474,7 +498,7 @@ int store_scans_each(struct store *s, const char *app, scan_cb cb, void *payload
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return db_error(s, err, "list scans");
 	bind_text(st, 1, app);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = step(s, st)) == SQLITE_ROW) {
 		struct scan_row r = {
 			.id = sqlite3_column_int64(st, 0), .app = col_text(st, 1),
 			.component = col_text(st, 2), .format = col_text(st, 3),
@@ -512,7 +536,7 @@ int store_finding_lookup(struct store *s, int64_t app_id, const char *fingerprin
 		return err->code;
 	sqlite3_bind_int64(st, 1, app_id);
 	bind_text(st, 2, fingerprint);
-	rc = sqlite3_step(st);
+	rc = step(s, st);
 	if (rc == SQLITE_ROW) {
 		out->id = sqlite3_column_int64(st, 0);
 		if (status_parse(&out->status, col_text(st, 1)) < 0)
@@ -608,7 +632,7 @@ int store_scope_absent(struct store *s, const struct scan *scan, const char *too
 	bind_id(mark, 2, scan->component_id);
 	bind_text(mark, 3, tool);
 	sqlite3_bind_int64(mark, 4, scan->id);
-	while ((rc = sqlite3_step(mark)) == SQLITE_ROW) {
+	while ((rc = step(s, mark)) == SQLITE_ROW) {
 		ALLOC_GROW(ids, n + 1, alloc);
 		ids[n++] = sqlite3_column_int64(mark, 0);
 	}
@@ -625,7 +649,7 @@ int store_scope_absent(struct store *s, const struct scan *scan, const char *too
 			goto done;
 		}
 		sqlite3_bind_int64(check, 1, ids[i]);
-		rc = sqlite3_step(check);
+		rc = step(s, check);
 		if (rc == SQLITE_ROW) {
 			if (status_parse(&status, col_text(check, 0)) < 0)
 				status = STATUS_OPEN;
@@ -729,7 +753,7 @@ static int each_finding(struct store *s, sqlite3_stmt *st, finding_cb cb, void *
 	char group[32];
 	int rc, ret = 0;
 
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = step(s, st)) == SQLITE_ROW) {
 		struct finding f;
 
 		row_to_finding(st, &f, group, sizeof(group));
@@ -866,7 +890,7 @@ int store_finding_get(struct store *s, int64_t id, finding_cb cb, void *payload,
 	if (sqlite3_prepare_v2(s->db, FINDING_COLUMNS " WHERE f.id = ?1", -1, &st, NULL) != SQLITE_OK)
 		return db_error(s, err, "read finding");
 	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
+	rc = step(s, st);
 	if (rc == SQLITE_ROW) {
 		struct finding f;
 
@@ -890,7 +914,7 @@ int store_evidence_each(struct store *s, int64_t finding_id, evidence_row_cb cb,
 	if (!st)
 		return err->code;
 	sqlite3_bind_int64(st, 1, finding_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = step(s, st)) == SQLITE_ROW) {
 		struct evidence_row e = {
 			.id = sqlite3_column_int64(st, 0), .tool = col_text(st, 1),
 			.first_scan_id = sqlite3_column_int64(st, 2),
@@ -919,7 +943,7 @@ int store_events_each(struct store *s, int64_t finding_id, event_row_cb cb, void
 	if (!st)
 		return err->code;
 	sqlite3_bind_int64(st, 1, finding_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = step(s, st)) == SQLITE_ROW) {
 		struct event_row e = {
 			.id = sqlite3_column_int64(st, 0), .at = sqlite3_column_int64(st, 1),
 			.scan_id = sqlite3_column_int64(st, 2), .type = col_text(st, 3),
