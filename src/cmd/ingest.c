@@ -21,6 +21,9 @@
 
 struct ingest {
 	struct store *store;
+	char secret_key[65];
+	struct perr package_err;  /* the first failure to record a package */
+	long packages;
 	struct scan scan;
 	int64_t at;
 	struct jw record;        /* evidence JSON, reused */
@@ -48,6 +51,28 @@ static void on_tool_seen(void *payload, const char *tool, const char *version)
 
 	/* recorded again (with errors reported) when its first evidence arrives */
 	note_tool(in, tool, version, &ignored);
+}
+
+/* An SBOM lists a package: it becomes one of the app's package components. */
+static void on_package(void *payload, const struct package_ref *pkg)
+{
+	struct ingest *in = payload;
+	char ident[1024];
+	int64_t id;
+
+	if (in->package_err.code)
+		return;
+	if (pkg->purl)
+		snprintf(ident, sizeof(ident), "%s", pkg->purl);
+	else if (pkg->name)
+		snprintf(ident, sizeof(ident), "%s%s%s%s%s", pkg->ecosystem ? pkg->ecosystem : "",
+			 pkg->ecosystem ? ":" : "", pkg->name, pkg->version ? "@" : "",
+			 pkg->version ? pkg->version : "");
+	else
+		return;
+	if (store_component_ensure(in->store, in->scan.app_id, "package", ident, in->at, &id,
+				   &in->package_err) == 0)
+		in->packages++;
 }
 
 static void json_list(struct jw *w, const struct strlist *l, struct pbuf *out)
@@ -318,7 +343,7 @@ static int split_component(const char *spec, char *kind, size_t kindlen, const c
 	return P_EINVALID;
 }
 
-static void print_summary(const struct ingest_args *a, const char *path, const struct scan *scan,
+static void print_summary(const char *path, const struct scan *scan, long packages,
 			  const char *app, struct jw *w)
 {
 	if (w) {
@@ -332,15 +357,17 @@ static void print_summary(const struct ingest_args *a, const char *path, const s
 		jw_kint(w, "fixed", scan->fixed_count);
 		jw_kint(w, "reopened", scan->reopened_count);
 		jw_kint(w, "merged", scan->merged_count);
+		jw_kint(w, "packages", packages);
 		jw_obj_close(w);
 		jw_reset_line(w);
 		return;
 	}
 	printf("%s: %ld evidence -> %ld new, %ld seen again, %ld fixed, %ld reopened, "
-	       "%ld duplicates merged (scan %lld, app '%s')\n",
-	       path, scan->evidence_count, scan->new_count, scan->seen_count, scan->fixed_count,
-	       scan->reopened_count, scan->merged_count, (long long)scan->id, app);
-	(void)a;
+	       "%ld duplicates merged", path, scan->evidence_count, scan->new_count,
+	       scan->seen_count, scan->fixed_count, scan->reopened_count, scan->merged_count);
+	if (packages)
+		printf(", %ld packages", packages);
+	printf(" (scan %lld, app '%s')\n", (long long)scan->id, app);
 }
 
 static int file_digest(const struct pfile *f, char out[static 65])
@@ -370,10 +397,16 @@ static int ingest_file(struct ctx *ctx, const struct ingest_args *a, const char 
 	jw_init_mem(&in.record);
 	input.opts.tool_seen = on_tool_seen;
 	input.opts.tool_payload = &in;
+	input.opts.package_seen = on_package;
+	input.opts.package_payload = &in;
 	file_digest(&input.file, digest);
 
 	if ((ret = store_begin(ctx->store, err)) < 0)
 		goto out;
+	if ((ret = store_secret_key(ctx->store, in.secret_key, err)) < 0)
+		goto fail;
+	input.opts.secret_key = in.secret_key;
+	input.opts.secret_key_len = strlen(in.secret_key);
 	if ((ret = store_app_ensure(ctx->store, app, ctx->now, &in.scan.app_id, err)) < 0)
 		goto fail;
 	if (a->component) {
@@ -399,9 +432,14 @@ static int ingest_file(struct ctx *ctx, const struct ingest_args *a, const char 
 		goto fail;
 	if ((ret = report_input_parse(&input, on_evidence, &in, err)) < 0)
 		goto fail;
+	if (in.package_err.code) {
+		*err = in.package_err;
+		ret = err->code;
+		goto fail;
+	}
 	if ((ret = close_scan(&in, err)) < 0 || (ret = store_commit(ctx->store, err)) < 0)
 		goto fail;
-	print_summary(a, path, &in.scan, app, summary);
+	print_summary(path, &in.scan, in.packages, app, summary);
 	goto out;
 fail:
 	store_rollback(ctx->store);

@@ -53,10 +53,13 @@ int report_input_open(struct report_input *in, const char *path, const char *too
 	in->opts.warn = on_warn;
 	in->opts.warn_payload = in;
 	/*
-	 * NEEDSWORK: the secret key should come from the database (per
-	 * installation) once secrets parsers land; parse has no database.
+	 * Without a database (posture parse) the key comes from the
+	 * environment, else a fixed one: such hashes only compare within
+	 * one output. ingest replaces it with the installation's own key.
 	 */
-	in->opts.secret_key = "posture-default-secret-key";
+	in->opts.secret_key = getenv("POSTURE_SECRET_KEY");
+	if (!in->opts.secret_key || !*in->opts.secret_key)
+		in->opts.secret_key = "posture-parse-without-a-database";
 	in->opts.secret_key_len = strlen(in->opts.secret_key);
 	in->started_ms = now_ms();
 

@@ -328,6 +328,40 @@ void store_rollback(struct store *s)
 	s->in_tx = false;
 }
 
+int store_secret_key(struct store *s, char out[static 65], struct perr *err)
+{
+	static const char get[] = "SELECT value FROM meta WHERE key = 'secret_key'";
+	sqlite3_stmt *st = NULL;
+	unsigned char raw[32];
+	int rc, ret = 0;
+	size_t i;
+
+	if (sqlite3_prepare_v2(s->db, get, -1, &st, NULL) != SQLITE_OK)
+		return db_error(s, err, "read secret key");
+	rc = step(s, st);
+	if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 64) {
+		memcpy(out, sqlite3_column_text(st, 0), 64);
+		out[64] = '\0';
+		sqlite3_finalize(st);
+		return 0;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(s, err, "read secret key");
+	/* first use: 256 random bits, kept with the data they protect */
+	sqlite3_randomness(sizeof(raw), raw);
+	for (i = 0; i < sizeof(raw); i++)
+		snprintf(out + 2 * i, 3, "%02x", raw[i]);
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO meta (key, value) VALUES ('secret_key', ?1)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return db_error(s, err, "store secret key");
+	bind_text(st, 1, out);
+	if (step(s, st) != SQLITE_DONE)
+		ret = db_error(s, err, "store secret key");
+	sqlite3_finalize(st);
+	return ret;
+}
+
 /* --- assets --- */
 
 static int get_or_insert(struct store *s, sqlite3_stmt *get, sqlite3_stmt *ins,

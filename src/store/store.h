@@ -30,6 +30,12 @@ int store_begin(struct store *s, struct perr *err);
 int store_commit(struct store *s, struct perr *err);
 void store_rollback(struct store *s);
 
+/*
+ * The installation's key for keyed secret hashes (64 hex digits), created
+ * from the system's random source on first use. Copied into out.
+ */
+int store_secret_key(struct store *s, char out[static 65], struct perr *err);
+
 /* --- assets --- */
 
 /* The app called name; created (marked discovered) when missing. */

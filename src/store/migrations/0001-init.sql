@@ -1,6 +1,12 @@
 -- posture schema, version 1. Times are seconds since the epoch, UTC.
 -- Severity is stored as its rank (1 info .. 5 critical) so it sorts.
 
+-- installation-wide settings: the secret-hash key, ...
+CREATE TABLE meta (
+	key TEXT PRIMARY KEY,
+	value TEXT NOT NULL
+);
+
 CREATE TABLE units (
 	id INTEGER PRIMARY KEY,
 	name TEXT NOT NULL UNIQUE,
