@@ -11,6 +11,8 @@ static const struct format formats[] = {
 	/* --- SBOM, VEX and container (JSON) --- */
 
 	/* --- dependency audit tools (JSON) --- */
+	{ "npm-audit", "npm audit --json (npm 7+ and npm 6 shapes)",
+	  detect_npm_audit, parse_npm_audit },
 
 	/* --- code and secrets (JSON, CSV) --- */
 

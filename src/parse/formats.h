@@ -17,6 +17,7 @@ DECLARE_FORMAT(sarif);
 /* --- SBOM, VEX and container (JSON) --- */
 
 /* --- dependency audit tools (JSON) --- */
+DECLARE_FORMAT(npm_audit);
 
 /* --- code and secrets (JSON, CSV) --- */
 
