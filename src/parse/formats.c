@@ -13,6 +13,8 @@ static const struct format formats[] = {
 	/* --- dependency audit tools (JSON) --- */
 	{ "npm-audit", "npm audit --json (npm 7+ and npm 6 shapes)",
 	  detect_npm_audit, parse_npm_audit },
+	{ "yarn-audit", "yarn audit --json (classic JSON Lines) and yarn npm audit --json (berry)",
+	  detect_yarn_audit, parse_yarn_audit },
 
 	/* --- code and secrets (JSON, CSV) --- */
 

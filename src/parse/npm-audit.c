@@ -41,14 +41,25 @@ struct fix {
 	bool major;
 };
 
+void npm_fixes_init(struct npm_fixes *fx)
+{
+	memset(fx, 0, sizeof(*fx));
+	arena_init(&fx->keep, 0);
+}
+
+void npm_fixes_release(struct npm_fixes *fx)
+{
+	strmap_release(&fx->map);
+	arena_release(&fx->keep);
+}
+
 struct npm_state {
 	const struct parse_opts *opts;
 	evidence_cb cb;
 	void *payload;
 	const char *tool;
 	long records;
-	struct strmap fixes;   /* advisory id -> struct fix, in `keep` */
-	struct arena keep;
+	struct npm_fixes fixes;
 };
 
 static int not_object(struct perr *err, const char *what, const struct jnode *n)
@@ -150,20 +161,19 @@ static int emit_v2(struct npm_state *st, const struct jrec *rec, struct perr *er
 
 /* --- npm 6 / pnpm --- */
 
-static void put_fix(struct npm_state *st, const char *key, struct fix *f)
+static void put_fix(struct npm_fixes *fx, const char *key, struct fix *f)
 {
-	const struct fix *old = strmap_get(&st->fixes, key);
+	const struct fix *old = strmap_get(&fx->map, key);
 
 	/* "review" (no automatic fix) never hides an install or update */
 	if (old && !strcmp(f->action, "review"))
 		return;
-	strmap_put(&st->fixes, key, f);
+	strmap_put(&fx->map, key, f);
 }
 
-static int collect_action(const struct jrec *rec, void *payload, struct perr *err)
+int npm_fixes_add(struct npm_fixes *fx, const struct jnode *act, struct perr *err)
 {
-	struct npm_state *st = payload;
-	const struct jnode *act = rec->node, *c;
+	const struct jnode *c;
 	const char *action = json_get_str(act, "action");
 	struct fix *f;
 	bool major = false;
@@ -171,41 +181,53 @@ static int collect_action(const struct jrec *rec, void *payload, struct perr *er
 	if (!json_is(act, JOBJ) || !action)
 		return 0;
 	json_get_bool(act, "isMajor", &major);
-	f = arena_zalloc(&st->keep, sizeof(*f));
+	f = arena_zalloc(&fx->keep, sizeof(*f));
 	if (!f)
 		return perr_set(err, P_ELIMIT, "too many actions");
-	f->action = arena_strdup(&st->keep, action);
+	f->action = arena_strdup(&fx->keep, action);
 	if (json_get_str(act, "module"))
-		f->module = arena_strdup(&st->keep, json_get_str(act, "module"));
+		f->module = arena_strdup(&fx->keep, json_get_str(act, "module"));
 	if (json_get_str(act, "target"))
-		f->target = arena_strdup(&st->keep, json_get_str(act, "target"));
+		f->target = arena_strdup(&fx->keep, json_get_str(act, "target"));
 	f->major = major;
 	json_for_each(c, json_get(act, "resolves")) {
 		const char *id = json_text(json_get(c, "id")), *path = json_get_str(c, "path");
 
 		if (!id)
 			continue;
-		/* by advisory and path (a finding's own fix), and by advisory alone */
+		/*
+		 * By advisory and path: an action fixes the findings on the paths
+		 * it resolves, not every version of the package. Without a path,
+		 * by advisory alone.
+		 */
 		if (path)
-			put_fix(st, arena_printf(&st->keep, "%s %s", id, path), f);
-		put_fix(st, arena_strdup(&st->keep, id), f);
+			put_fix(fx, arena_printf(&fx->keep, "%s %s", id, path), f);
+		else
+			put_fix(fx, arena_strdup(&fx->keep, id), f);
 	}
 	return 0;
 }
 
-static void add_fix_v1(struct npm_state *st, struct evidence *ev, struct arena *a,
+static int collect_action(const struct jrec *rec, void *payload, struct perr *err)
+{
+	struct npm_state *st = payload;
+
+	return npm_fixes_add(&st->fixes, rec->node, err);
+}
+
+static void add_fix_v1(const struct npm_fixes *fx, struct evidence *ev, struct arena *a,
 		       const char *id, const char *patched, const struct jnode *paths)
 {
 	const struct fix *f = NULL;
 	const struct jnode *c;
 
 	json_for_each(c, id ? paths : NULL) {
-		if (json_str(c) && (f = strmap_get(&st->fixes, arena_printf(a, "%s %s", id,
+		if (json_str(c) && (f = strmap_get(&fx->map, arena_printf(a, "%s %s", id,
 									    json_str(c)))))
 			break;
 	}
 	if (!f && id)
-		f = strmap_get(&st->fixes, id);
+		f = strmap_get(&fx->map, id);
 
 	if (f) {
 		bool fixable = strcmp(f->action, "review") != 0;
@@ -224,7 +246,7 @@ static void add_fix_v1(struct npm_state *st, struct evidence *ev, struct arena *
 	}
 }
 
-static void fill_v1(struct npm_state *st, struct evidence *ev, struct arena *a,
+static void fill_v1(const char *tool, const struct npm_fixes *fx, struct evidence *ev, struct arena *a,
 		    const struct jnode *adv, const char *id, const struct jnode *paths)
 {
 	const char *url = json_get_str(adv, "url"), *sev = json_get_str(adv, "severity");
@@ -232,7 +254,7 @@ static void fill_v1(struct npm_state *st, struct evidence *ev, struct arena *a,
 	const struct jnode *cvss = json_get(adv, "cvss"), *meta = json_get(adv, "metadata");
 	const char *name = json_get_str(adv, "module_name");
 
-	ev->tool = st->tool;
+	ev->tool = tool;
 	ev->kind = KIND_SCA;
 	ev->rule_id = id;
 	ev->title = json_get_str(adv, "title");
@@ -253,7 +275,7 @@ static void fill_v1(struct npm_state *st, struct evidence *ev, struct arena *a,
 	ev->loc.ecosystem = "npm";
 	if (patched && strcmp(patched, "<0.0.0"))
 		strlist_add(&ev->loc.fixed_versions, a, patched);
-	add_fix_v1(st, ev, a, id, patched, paths);
+	add_fix_v1(fx, ev, a, id, patched, paths);
 	sca_prop(ev, a, "vulnerable_versions",
 		   json_get_str(adv, "vulnerable_versions"));
 	sca_prop(ev, a, "exploitability",
@@ -261,22 +283,23 @@ static void fill_v1(struct npm_state *st, struct evidence *ev, struct arena *a,
 	sca_prop(ev, a, "module_type", json_get_str(meta, "module_type"));
 }
 
-static int emit_v1(struct npm_state *st, const struct jrec *rec, struct perr *err)
+int npm_emit_advisory(const struct jnode *adv, const char *key, struct arena *a,
+		      const char *tool, const struct npm_fixes *fx, evidence_cb cb,
+		      void *payload, struct perr *err)
 {
-	const struct jnode *adv = rec->node, *findings, *c;
-	struct arena *a = rec->arena;
+	const struct jnode *findings, *c;
 	const char *id;
 	struct evidence ev;
 	bool deleted = false;
 	int ret;
 
 	if (!json_is(adv, JOBJ))
-		return not_object(err, rec->key ? rec->key : "advisories entry", adv);
+		return not_object(err, key ? key : "advisory", adv);
 	if (json_get_bool(adv, "deleted", &deleted) && deleted)
 		return 0; /* withdrawn by the advisory database */
 	id = json_text(json_get(adv, "id"));
 	if (!id)
-		id = rec->key;
+		id = key;
 	if (!json_get_str(adv, "module_name"))
 		return perr_set(err, P_EINVALID, "'module_name' is missing");
 	findings = json_get(adv, "findings");
@@ -285,16 +308,16 @@ static int emit_v1(struct npm_state *st, const struct jrec *rec, struct perr *er
 				json_type_name(findings->type));
 	if (!findings || !findings->len) {
 		evidence_init(&ev);
-		fill_v1(st, &ev, a, adv, id, NULL);
+		fill_v1(tool, fx, &ev, a, adv, id, NULL);
 		ev.loc.purl = sca_purl(a, "npm", ev.loc.name, NULL);
-		return st->cb(&ev, st->payload, err);
+		return cb(&ev, payload, err);
 	}
 	json_for_each(c, findings) {
 		const struct jnode *paths = json_get(c, "paths");
 		bool b;
 
 		evidence_init(&ev);
-		fill_v1(st, &ev, a, adv, id, json_is(paths, JARR) ? paths : NULL);
+		fill_v1(tool, fx, &ev, a, adv, id, json_is(paths, JARR) ? paths : NULL);
 		ev.loc.version = json_get_str(c, "version");
 		ev.loc.purl = sca_purl(a, "npm", ev.loc.name, ev.loc.version);
 		if (json_is(paths, JARR) && paths->len) {
@@ -308,7 +331,7 @@ static int emit_v1(struct npm_state *st, const struct jrec *rec, struct perr *er
 			sca_prop(&ev, a, "optional", sca_bool(b));
 		if (json_get_bool(c, "bundled", &b))
 			sca_prop(&ev, a, "bundled", sca_bool(b));
-		if ((ret = st->cb(&ev, st->payload, err)) < 0)
+		if ((ret = cb(&ev, payload, err)) < 0)
 			return ret;
 	}
 	return 0;
@@ -341,7 +364,8 @@ static int on_record(const struct jrec *rec, void *payload, struct perr *err)
 	st->records++;
 	if (rec->which == REC_V2)
 		return emit_v2(st, rec, err);
-	return emit_v1(st, rec, err);
+	return npm_emit_advisory(rec->node, rec->key, rec->arena, st->tool, &st->fixes,
+				 st->cb, st->payload, err);
 }
 
 int sca_parse_npm_shapes(const char *buf, size_t len, const struct parse_opts *opts,
@@ -355,7 +379,7 @@ int sca_parse_npm_shapes(const char *buf, size_t len, const struct parse_opts *o
 	st.cb = cb;
 	st.payload = payload;
 	st.tool = tool;
-	arena_init(&st.keep, 0);
+	npm_fixes_init(&st.fixes);
 	if (parse_first_char(buf, len) != '{') {
 		n = perr_set(err, P_EINVALID, "the report is not a JSON object");
 		goto done;
@@ -366,8 +390,7 @@ int sca_parse_npm_shapes(const char *buf, size_t len, const struct parse_opts *o
 	if (n >= 0)
 		n = jrec_parse(buf, len, &npm_records, &opts->stream, on_record, &st, err);
 done:
-	strmap_release(&st.fixes);
-	arena_release(&st.keep);
+	npm_fixes_release(&st.fixes);
 	return n < 0 ? (int)n : 0;
 }
 

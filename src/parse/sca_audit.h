@@ -9,6 +9,7 @@
 
 #include "model/evidence.h"
 #include "parse/parse.h"
+#include "util/strmap.h"
 
 /*
  * A package URL for a package of purl type `type` ("npm", "pypi", "gem",
@@ -60,6 +61,25 @@ int sca_parse_npm_shapes(const char *buf, size_t len, const struct parse_opts *o
 
 /* A property, unless value is NULL or empty. */
 void sca_prop(struct evidence *ev, struct arena *a, const char *key, const char *value);
+
+/* npm 6 "actions" (also yarn classic's auditAction), by advisory id and path. */
+struct npm_fixes {
+	struct strmap map;
+	struct arena keep;
+};
+
+void npm_fixes_init(struct npm_fixes *fx);
+void npm_fixes_release(struct npm_fixes *fx);
+/* Remember what one action object resolves. */
+int npm_fixes_add(struct npm_fixes *fx, const struct jnode *action, struct perr *err);
+
+/*
+ * One npm 6 advisory object (module_name, findings[], cves[], ...): one
+ * evidence per finding. key names it in messages when its "id" is missing.
+ */
+int npm_emit_advisory(const struct jnode *adv, const char *key, struct arena *a,
+		      const char *tool, const struct npm_fixes *fx, evidence_cb cb,
+		      void *payload, struct perr *err);
 
 /* "true"/"false" for properties. */
 static inline const char *sca_bool(bool b)
