@@ -15,6 +15,8 @@ static const struct format formats[] = {
 	  detect_npm_audit, parse_npm_audit },
 	{ "yarn-audit", "yarn audit --json (classic JSON Lines) and yarn npm audit --json (berry)",
 	  detect_yarn_audit, parse_yarn_audit },
+	{ "pnpm-audit", "pnpm audit --json (npm 6 shape with importer paths)",
+	  detect_pnpm_audit, parse_pnpm_audit },
 
 	/* --- code and secrets (JSON, CSV) --- */
 

@@ -19,6 +19,7 @@ DECLARE_FORMAT(sarif);
 /* --- dependency audit tools (JSON) --- */
 DECLARE_FORMAT(npm_audit);
 DECLARE_FORMAT(yarn_audit);
+DECLARE_FORMAT(pnpm_audit);
 
 /* --- code and secrets (JSON, CSV) --- */
 

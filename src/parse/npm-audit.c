@@ -64,8 +64,8 @@ struct npm_state {
 
 static int not_object(struct perr *err, const char *what, const struct jnode *n)
 {
-	return perr_set(err, P_EINVALID, "'%s' is a %s, not an object", what,
-			json_type_name(n->type));
+	return perr_set(err, P_EINVALID, "'%s' is %s, not an object", what,
+			sca_a_type(n));
 }
 
 /* --- npm 7+ --- */
@@ -108,8 +108,8 @@ static int emit_v2(struct npm_state *st, const struct jrec *rec, struct perr *er
 		return perr_set(err, P_EINVALID, "'name' is missing");
 	via = json_get(vuln, "via");
 	if (via && !json_is(via, JARR))
-		return perr_set(err, P_EINVALID, "'via' is a %s, not an array",
-				json_type_name(via->type));
+		return perr_set(err, P_EINVALID, "'via' is %s, not an array",
+				sca_a_type(via));
 	pkg_sev = json_get_str(vuln, "severity");
 	json_for_each(c, via) {
 		const struct jnode *cvss;
@@ -304,8 +304,8 @@ int npm_emit_advisory(const struct jnode *adv, const char *key, struct arena *a,
 		return perr_set(err, P_EINVALID, "'module_name' is missing");
 	findings = json_get(adv, "findings");
 	if (findings && !json_is(findings, JARR))
-		return perr_set(err, P_EINVALID, "'findings' is a %s, not an array",
-				json_type_name(findings->type));
+		return perr_set(err, P_EINVALID, "'findings' is %s, not an array",
+				sca_a_type(findings));
 	if (!findings || !findings->len) {
 		evidence_init(&ev);
 		fill_v1(tool, fx, &ev, a, adv, id, NULL);

@@ -234,3 +234,23 @@ void sca_prop(struct evidence *ev, struct arena *a, const char *key, const char 
 	if (value && *value)
 		kvlist_add(&ev->properties, a, key, value);
 }
+
+const char *sca_a_type(const struct jnode *n)
+{
+	if (!n)
+		return "missing";
+	switch (n->type) {
+	case JOBJ:
+		return "an object";
+	case JARR:
+		return "an array";
+	case JSTR:
+		return "a string";
+	case JNUM:
+		return "a number";
+	case JBOOL:
+		return "a boolean";
+	default:
+		return "null";
+	}
+}

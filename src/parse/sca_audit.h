@@ -59,6 +59,9 @@ const char *sca_join_first(struct arena *a, const struct jnode *arr, size_t keep
 int sca_parse_npm_shapes(const char *buf, size_t len, const struct parse_opts *opts,
 			 const char *tool, evidence_cb cb, void *payload, struct perr *err);
 
+/* "an object", "a string", ... for messages ("'via' is a string, not an array"). */
+const char *sca_a_type(const struct jnode *n);
+
 /* A property, unless value is NULL or empty. */
 void sca_prop(struct evidence *ev, struct arena *a, const char *key, const char *value);
 

@@ -61,8 +61,8 @@ static int emit_berry(struct yarn_state *st, const struct jrec *rec, struct perr
 		return perr_set(err, P_EINVALID, "'value' (the package name) is missing");
 	versions = json_get(ch, "Tree Versions");
 	if (versions && !json_is(versions, JARR))
-		return perr_set(err, P_EINVALID, "'Tree Versions' is a %s, not an array",
-				json_type_name(versions->type));
+		return perr_set(err, P_EINVALID, "'Tree Versions' is %s, not an array",
+				sca_a_type(versions));
 	evidence_init(&ev);
 	ev.tool = TOOL_BERRY;
 	ev.kind = KIND_SCA;
@@ -101,8 +101,8 @@ static int on_line(const struct jrec *rec, void *payload, struct perr *err)
 	const char *type, *id;
 
 	if (!json_is(line, JOBJ))
-		return perr_set(err, P_EINVALID, "a line is a %s, not an object",
-				json_type_name(line->type));
+		return perr_set(err, P_EINVALID, "a line is %s, not an object",
+				sca_a_type(line));
 	if (json_get(line, "children")) {
 		if (!st->berry)
 			parse_tool_seen(st->opts, TOOL_BERRY, NULL);
