@@ -17,6 +17,8 @@ static const struct format formats[] = {
 	  detect_yarn_audit, parse_yarn_audit },
 	{ "pnpm-audit", "pnpm audit --json (npm 6 shape with importer paths)",
 	  detect_pnpm_audit, parse_pnpm_audit },
+	{ "pip-audit", "pip-audit -f json (1.x array and 2.x object)",
+	  detect_pip_audit, parse_pip_audit },
 
 	/* --- code and secrets (JSON, CSV) --- */
 

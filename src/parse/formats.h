@@ -20,6 +20,7 @@ DECLARE_FORMAT(sarif);
 DECLARE_FORMAT(npm_audit);
 DECLARE_FORMAT(yarn_audit);
 DECLARE_FORMAT(pnpm_audit);
+DECLARE_FORMAT(pip_audit);
 
 /* --- code and secrets (JSON, CSV) --- */
 
