@@ -19,6 +19,8 @@ static const struct format formats[] = {
 	  detect_pnpm_audit, parse_pnpm_audit },
 	{ "pip-audit", "pip-audit -f json (1.x array and 2.x object)",
 	  detect_pip_audit, parse_pip_audit },
+	{ "snyk", "Snyk Open Source: snyk test --json (one project or --all-projects)",
+	  detect_snyk, parse_snyk },
 
 	/* --- code and secrets (JSON, CSV) --- */
 

@@ -21,6 +21,7 @@ DECLARE_FORMAT(npm_audit);
 DECLARE_FORMAT(yarn_audit);
 DECLARE_FORMAT(pnpm_audit);
 DECLARE_FORMAT(pip_audit);
+DECLARE_FORMAT(snyk);
 
 /* --- code and secrets (JSON, CSV) --- */
 
