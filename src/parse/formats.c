@@ -11,6 +11,16 @@ static const struct format formats[] = {
 	/* --- SBOM, VEX and container (JSON) --- */
 
 	/* --- dependency audit tools (JSON) --- */
+	{ "npm-audit", "npm audit --json (npm 7+ and npm 6 shapes)",
+	  detect_npm_audit, parse_npm_audit },
+	{ "yarn-audit", "yarn audit --json (classic JSON Lines) and yarn npm audit --json (berry)",
+	  detect_yarn_audit, parse_yarn_audit },
+	{ "pnpm-audit", "pnpm audit --json (npm 6 shape with importer paths)",
+	  detect_pnpm_audit, parse_pnpm_audit },
+	{ "pip-audit", "pip-audit -f json (1.x array and 2.x object)",
+	  detect_pip_audit, parse_pip_audit },
+	{ "snyk", "Snyk Open Source: snyk test --json (one project or --all-projects)",
+	  detect_snyk, parse_snyk },
 
 	/* --- code and secrets (JSON, CSV) --- */
 

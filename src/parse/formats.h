@@ -17,6 +17,11 @@ DECLARE_FORMAT(sarif);
 /* --- SBOM, VEX and container (JSON) --- */
 
 /* --- dependency audit tools (JSON) --- */
+DECLARE_FORMAT(npm_audit);
+DECLARE_FORMAT(yarn_audit);
+DECLARE_FORMAT(pnpm_audit);
+DECLARE_FORMAT(pip_audit);
+DECLARE_FORMAT(snyk);
 
 /* --- code and secrets (JSON, CSV) --- */
 

@@ -352,6 +352,9 @@ static int finish_build(struct jrec_state *st)
 		memset(&rec, 0, sizeof(rec));
 		rec.node = root;
 		rec.which = tn->record;
+		if (st->nframes && !st->frames[st->nframes - 1].is_array &&
+		    st->frames[st->nframes - 1].key_ok)
+			rec.key = st->frames[st->nframes - 1].key;
 		memcpy(rec.ctx, st->ctx, sizeof(rec.ctx));
 		for (i = 0; i < st->nframes && rec.nindex < JREC_MAX_LEVELS; i++)
 			if (st->frames[i].is_array)
@@ -418,7 +421,7 @@ static int scope_end(struct jrec_state *st, int tn)
 static int child_tnode(struct jrec_state *st)
 {
 	struct frame *f;
-	int i;
+	int i, star;
 
 	if (!st->nframes)
 		return 0;
@@ -429,12 +432,15 @@ static int child_tnode(struct jrec_state *st)
 		f->index++;
 		return st->t[f->tnode].idx_child;
 	}
-	if (!f->key_ok)
-		return -1;
-	for (i = st->t[f->tnode].first_child; i >= 0; i = st->t[i].next)
-		if (!strcmp(st->t[i].key, f->key))
+	star = -1;
+	for (i = st->t[f->tnode].first_child; i >= 0; i = st->t[i].next) {
+		if (f->key_ok && !strcmp(st->t[i].key, f->key))
 			return i;
-	return -1;
+		if (!strcmp(st->t[i].key, "*"))
+			star = i;
+	}
+	/* "*" matches every member, even one whose name is too long to track */
+	return star;
 }
 
 static void ensure_context(struct jrec_state *st, bool opened_container)

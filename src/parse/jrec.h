@@ -6,8 +6,10 @@
  * format's callback with the context of its enclosing objects, and frees it.
  * Memory stays flat whatever the report's size.
  *
- * Paths: keys separated by '.', "[*]" for every element of an array;
- * "" is the whole document, "[*]" every element of a top-level array.
+ * Paths: keys separated by '.', "[*]" for every element of an array,
+ * "*" for every member of an object (npm's "vulnerabilities.*", keyed by
+ * package name); "" is the whole document, "[*]" every element of a
+ * top-level array.
  * A context path names one member of an object that encloses records
  * ("runs[*].tool" belongs to each run). JSON does not order members: when
  * a context member comes after the records (a SARIF run whose "tool"
@@ -45,6 +47,7 @@ struct jrec_format {
 
 struct jrec {
 	const struct jnode *node;          /* the record */
+	const char *key;                   /* its member name ("*" paths), if known */
 	int which;                         /* index into records[] */
 	const struct jnode *ctx[JREC_MAX_PATHS]; /* per context path; NULL if absent */
 	size_t index[JREC_MAX_LEVELS];     /* array indexes along the path */

@@ -6,7 +6,7 @@
 #include "parse/jrec.h"
 
 static const struct jrec_format fuzz_format = {
-	.records = { "a[*].b[*]", "[*]", "c", NULL },
+	.records = { "a[*].b[*]", "[*]", "c", "d.*", NULL },
 	.context = { "a[*].t", "a[*].u", "v", NULL },
 	.scope_end = true,
 };

@@ -1,0 +1,256 @@
+#include "posture.h"
+#include "parse/sca_audit.h"
+#include "model/ids.h"
+#include "util/buf.h"
+
+#include <ctype.h>
+
+/* Percent-encode one purl segment; `extra` are bytes allowed as they are. */
+static int add_segment(struct pbuf *b, const char *s, size_t n, const char *extra)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < n && !ret; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (isalnum(c) || c == '.' || c == '-' || c == '_' || c == '~' ||
+		    (c && extra && strchr(extra, c))) {
+			ret = pbuf_addch(b, c);
+		} else {
+			ret = pbuf_addch(b, '%');
+			if (!ret)
+				ret = pbuf_addch(b, hex[c >> 4]);
+			if (!ret)
+				ret = pbuf_addch(b, hex[c & 15]);
+		}
+	}
+	return ret;
+}
+
+const char *sca_pep503(struct arena *a, const char *name)
+{
+	char *out = arena_strdup(a, name);
+	size_t i, n = 0;
+
+	for (i = 0; name[i]; i++) {
+		char c = name[i];
+
+		if (c == '-' || c == '_' || c == '.') {
+			if (n && out[n - 1] == '-')
+				continue;
+			out[n++] = '-';
+		} else {
+			out[n++] = (char)tolower((unsigned char)c);
+		}
+	}
+	out[n] = '\0';
+	return out;
+}
+
+static char *lower_copy(struct arena *a, const char *s)
+{
+	char *p = arena_strdup(a, s), *q;
+
+	for (q = p; *q; q++)
+		*q = (char)tolower((unsigned char)*q);
+	return p;
+}
+
+const char *sca_purl(struct arena *a, const char *type, const char *name, const char *version)
+{
+	struct pbuf b = PBUF_INIT;
+	const char *ns = NULL, *nm = name, *res = NULL;
+	size_t nslen = 0;
+	const char *sep;
+	int ret;
+
+	if (!type || !name || !*name)
+		return NULL;
+	if (!strcmp(type, "pypi")) {
+		nm = sca_pep503(a, name);
+	} else if (!strcmp(type, "composer")) {
+		nm = lower_copy(a, name);
+	}
+	if (!strcmp(type, "maven"))
+		sep = strchr(nm, ':');
+	else if (!strcmp(type, "npm"))
+		sep = nm[0] == '@' ? strchr(nm, '/') : NULL;
+	else if (!strcmp(type, "composer") || !strcmp(type, "golang"))
+		sep = strrchr(nm, '/');
+	else
+		sep = NULL;
+	if (sep) {
+		ns = nm;
+		nslen = (size_t)(sep - nm);
+		nm = sep + 1;
+		if (!strcmp(type, "maven") && strchr(nm, ':')) /* group:artifact:version */
+			nm = arena_strndup(a, nm, strcspn(nm, ":"));
+	}
+	if (!*nm)
+		return NULL;
+	ret = pbuf_addf(&b, "pkg:%s/", type);
+	if (!ret && ns) {
+		/* a golang namespace keeps its '/'; npm's "@" is encoded */
+		ret = add_segment(&b, ns, nslen, !strcmp(type, "golang") ? "/" : NULL);
+		if (!ret)
+			ret = pbuf_addch(&b, '/');
+	}
+	if (!ret)
+		ret = add_segment(&b, nm, strlen(nm), NULL);
+	if (!ret && version && *version) {
+		ret = pbuf_addch(&b, '@');
+		if (!ret)
+			ret = add_segment(&b, version, strlen(version), ":");
+	}
+	if (!ret)
+		res = arena_strndup(a, b.buf, b.len);
+	pbuf_release(&b);
+	return res;
+}
+
+enum severity sca_severity_word(const char *s)
+{
+	static const struct {
+		const char *word;
+		enum severity sev;
+	} words[] = {
+		{ "critical", SEV_CRITICAL }, { "high", SEV_HIGH }, { "important", SEV_HIGH },
+		{ "moderate", SEV_MEDIUM }, { "medium", SEV_MEDIUM }, { "low", SEV_LOW },
+		{ "info", SEV_INFO }, { "informational", SEV_INFO }, { "none", SEV_INFO },
+		{ "negligible", SEV_INFO },
+	};
+	size_t i;
+
+	if (!s)
+		return SEV_NONE;
+	for (i = 0; i < ARRAY_SIZE(words); i++)
+		if (!strcasecmp(s, words[i].word))
+			return words[i].sev;
+	return SEV_NONE;
+}
+
+void sca_set_cvss(struct evidence *ev, const char *vector, const struct jnode *score)
+{
+	double v;
+
+	if (vector) {
+		if (!strncmp(vector, "CVSS:3.1/", 9)) {
+			ev->cvss.version = "3.1";
+		} else if (!strncmp(vector, "CVSS:3.0/", 9)) {
+			ev->cvss.version = "3.0";
+		} else if (!strncmp(vector, "CVSS:4.0/", 9)) {
+			ev->cvss.version = "4.0";
+		} else if ((!strncmp(vector, "AV:", 3) || !strncmp(vector, "(AV:", 4)) &&
+			   strstr(vector, "/Au:")) {
+			ev->cvss.version = "2.0";
+		} else {
+			vector = NULL;
+		}
+		ev->cvss.vector = vector;
+	}
+	/* json_num reads numbers and numeric strings ("7.5") alike */
+	if (!json_num(score, &v))
+		return;
+	if (v > 0 && v <= 10) {
+		ev->cvss.score = v;
+		ev->cvss.has_score = true;
+	}
+}
+
+void sca_add_ids(struct evidence *ev, struct arena *a, const struct jnode *ids)
+{
+	const struct jnode *c;
+
+	if (json_is(ids, JSTR)) {
+		evidence_add_vuln_id(ev, a, ids_normalize(a, ids->str));
+		return;
+	}
+	json_for_each(c, json_is(ids, JARR) ? ids : NULL)
+		if (json_str(c) && *json_str(c))
+			evidence_add_vuln_id(ev, a, ids_normalize(a, json_str(c)));
+}
+
+void sca_add_cwes(struct evidence *ev, struct arena *a, const struct jnode *cwe)
+{
+	const struct jnode *c;
+
+	if (json_is(cwe, JARR)) {
+		json_for_each(c, cwe)
+			evidence_add_cwe_text(ev, a, json_text(c));
+	} else {
+		evidence_add_cwe_text(ev, a, json_text(cwe));
+	}
+}
+
+void sca_add_urls(struct evidence *ev, struct arena *a, const char *text)
+{
+	const char *p = text;
+
+	while (p && (p = strstr(p, "http"))) {
+		size_t n;
+
+		if (strncmp(p, "http://", 7) && strncmp(p, "https://", 8)) {
+			p += 4;
+			continue;
+		}
+		n = strcspn(p, " \t\r\n)]>\"'");
+		while (n && (p[n - 1] == '.' || p[n - 1] == ','))
+			n--;
+		strlist_add_unique(&ev->references, a, arena_strndup(a, p, n));
+		p += n ? n : 4;
+	}
+}
+
+const char *sca_join_first(struct arena *a, const struct jnode *arr, size_t keep)
+{
+	struct pbuf b = PBUF_INIT;
+	const struct jnode *c;
+	const char *res = NULL;
+	size_t n = 0;
+	int ret = 0;
+
+	json_for_each(c, json_is(arr, JARR) ? arr : NULL) {
+		const char *s = json_text(c);
+
+		if (!s || n >= keep)
+			continue;
+		if (n++)
+			ret = pbuf_adds(&b, " | ");
+		if (!ret)
+			ret = pbuf_adds(&b, s);
+		if (ret)
+			break;
+	}
+	if (n)
+		res = arena_strndup(a, b.buf, b.len);
+	pbuf_release(&b);
+	return res;
+}
+
+void sca_prop(struct evidence *ev, struct arena *a, const char *key, const char *value)
+{
+	if (value && *value)
+		kvlist_add(&ev->properties, a, key, value);
+}
+
+const char *sca_a_type(const struct jnode *n)
+{
+	if (!n)
+		return "missing";
+	switch (n->type) {
+	case JOBJ:
+		return "an object";
+	case JARR:
+		return "an array";
+	case JSTR:
+		return "a string";
+	case JNUM:
+		return "a number";
+	case JBOOL:
+		return "a boolean";
+	default:
+		return "null";
+	}
+}
