@@ -303,13 +303,22 @@ static void path_string(struct jrec_state *st, char *out, size_t outlen)
 	int i;
 
 	out[0] = '\0';
+	if (st->fmt->multiple) {
+		/* JSON Lines: the line where the failing value starts says it best */
+		size_t line = 1, k;
+
+		for (k = 0; k < st->build_offset && k < st->len; k++)
+			line += st->buf[k] == '\n';
+		n = (size_t)snprintf(out, outlen, "line %zu%s", line, st->nframes ? " " : "");
+	}
 	for (i = 0; i < st->nframes && n < outlen; i++) {
 		const struct frame *f = &st->frames[i];
 		bool last = i == st->nframes - 1;
 		size_t idx = f->index ? f->index - 1 : 0;
 
 		if (f->is_array)
-			n += (size_t)snprintf(out + n, outlen - n, "[%zu]", last && st->build_index_valid ? st->build_index : idx);
+			n += (size_t)snprintf(out + n, outlen - n, "[%zu]",
+					      last && st->build_index_valid ? st->build_index : idx);
 		else if (f->key_ok && (i + 1 < st->nframes || st->mode == BUILD))
 			n += (size_t)snprintf(out + n, outlen - n, "%s%s", n ? "." : "", f->key);
 	}

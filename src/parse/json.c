@@ -247,6 +247,14 @@ const char *json_type_name(enum jtype t)
 	return names[t];
 }
 
+const char *json_type_a(enum jtype t)
+{
+	static const char *names[] = { "null", "a boolean", "a number", "a string", "an array",
+				       "an object" };
+
+	return names[t];
+}
+
 bool json_is(const struct jnode *n, enum jtype t)
 {
 	return n && n->type == t;

@@ -55,5 +55,7 @@ bool json_is(const struct jnode *n, enum jtype t);
 	for ((child) = (parent) ? (parent)->first : NULL; (child); (child) = (child)->next)
 
 const char *json_type_name(enum jtype t);
+/* With its article, for messages: "an object", "a string". */
+const char *json_type_a(enum jtype t);
 
 #endif

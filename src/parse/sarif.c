@@ -572,8 +572,8 @@ static int emit_result(struct sarif_state *st, const struct jrec *rec, struct pe
 	int ret;
 
 	if (!json_is(result, JOBJ))
-		return perr_set(err, P_EINVALID, "result is a %s, not an object",
-				json_type_name(result->type));
+		return perr_set(err, P_EINVALID, "result is %s, not an object",
+				json_type_a(result->type));
 	if (kind && (!strcmp(kind, "pass") || !strcmp(kind, "notApplicable")))
 		return 0;
 	if (!st->run.valid || st->run.run != rec->index[0])
@@ -633,8 +633,8 @@ static int emit_result(struct sarif_state *st, const struct jrec *rec, struct pe
 
 	locs = json_get(result, "locations");
 	if (locs && !json_is(locs, JARR))
-		return perr_set(err, P_EINVALID, "'locations' is a %s, not an array",
-				json_type_name(locs->type));
+		return perr_set(err, P_EINVALID, "'locations' is %s, not an array",
+				json_type_a(locs->type));
 	nloc = locs ? locs->len : 0;
 	if (!nloc)
 		return st->cb(&ev, st->payload, err);

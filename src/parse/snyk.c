@@ -17,7 +17,7 @@
 
 enum { REC_VULN, REC_IGNORED, REC_MULTI_VULN, REC_MULTI_IGNORED };
 enum { CTX_TARGET, CTX_PM, CTX_PROJECT, CTX_ERROR,
-       CTX_M_TARGET, CTX_M_PM, CTX_M_PROJECT, CTX_M_ERROR };
+	CTX_M_TARGET, CTX_M_PM, CTX_M_PROJECT, CTX_M_ERROR };
 
 static const struct jrec_format snyk_records = {
 	.records = { "vulnerabilities[*]", "filtered.ignore[*]",

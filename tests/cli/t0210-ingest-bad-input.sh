@@ -66,7 +66,7 @@ test_expect_success 'an unknown --tool and a --tool that does not match the file
 
 test_expect_success 'a wrong type deep in a record names the record' '
 	printf "{\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":{\"name\":\"L\"}},\"results\":[{},{\"locations\":{}}]}]}" >typ.sarif &&
-	expect_fail "posture: error: typ.sarif: runs[0].results[1]: '"'"'locations'"'"' is a object, not an array" \
+	expect_fail "posture: error: typ.sarif: runs[0].results[1]: '"'"'locations'"'"' is an object, not an array" \
 		posture ingest typ.sarif &&
 	test $(posture findings --status all --format jsonl | wc -l) = 0
 '
