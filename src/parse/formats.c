@@ -13,6 +13,8 @@ static const struct format formats[] = {
 	/* --- dependency audit tools (JSON) --- */
 
 	/* --- code and secrets (JSON, CSV) --- */
+	{ "semgrep", "Semgrep JSON (--json), including Supply Chain and Secrets results",
+	  detect_semgrep, parse_semgrep },
 
 	/* --- dynamic, IaC, cloud and generic --- */
 

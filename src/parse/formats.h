@@ -19,6 +19,7 @@ DECLARE_FORMAT(sarif);
 /* --- dependency audit tools (JSON) --- */
 
 /* --- code and secrets (JSON, CSV) --- */
+DECLARE_FORMAT(semgrep);
 
 /* --- dynamic, IaC, cloud and generic --- */
 
