@@ -15,6 +15,7 @@ static const struct format formats[] = {
 	/* --- code and secrets (JSON, CSV) --- */
 	{ "semgrep", "Semgrep JSON (--json), including Supply Chain and Secrets results",
 	  detect_semgrep, parse_semgrep },
+	{ "bandit", "Bandit JSON (-f json)", detect_bandit, parse_bandit },
 
 	/* --- dynamic, IaC, cloud and generic --- */
 

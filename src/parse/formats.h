@@ -20,6 +20,7 @@ DECLARE_FORMAT(sarif);
 
 /* --- code and secrets (JSON, CSV) --- */
 DECLARE_FORMAT(semgrep);
+DECLARE_FORMAT(bandit);
 
 /* --- dynamic, IaC, cloud and generic --- */
 

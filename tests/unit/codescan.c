@@ -194,6 +194,14 @@ static void test_codescan__semgrep_secret_lines_dropped(void **state)
 					  secrets, 4), 0);
 }
 
+static void test_codescan__bandit_hardcoded_passwords(void **state)
+{
+	static const char *const secrets[] = { "Sup3rS3cretPassw0rd!", "r3p0rt!ng", NULL };
+
+	assert_int_equal(assert_no_secret("bandit", "tests/fixtures/bandit/bandit-1.7.json",
+					  secrets, 5), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -203,6 +211,7 @@ int main(void)
 		cmocka_unit_test(test_codescan__line_range),
 		cmocka_unit_test(test_codescan__severity_words),
 		cmocka_unit_test(test_codescan__semgrep_secret_lines_dropped),
+		cmocka_unit_test(test_codescan__bandit_hardcoded_passwords),
 	};
 
 	return cmocka_run_group_tests_name("codescan", tests, NULL, NULL);

@@ -1,0 +1,39 @@
+#!/bin/sh
+# The code and secrets parsers on the real scanner outputs of the shared
+# corpus (see its README): every file is detected as its format and yields
+# exactly as many evidence records as the tool reported.
+. "$(dirname "$0")/lib.sh"
+
+# file format count
+while read -r file fmt count; do
+	[ -n "$file" ] || continue
+	if [ ! -f "$CORPUS/$file" ]; then
+		test_skip "$file: no corpus at $CORPUS"
+		continue
+	fi
+	test_expect_success "$file is $fmt with $count results" "
+		echo '$fmt' >expected &&
+		posture parse --detect '$CORPUS/$file' >actual &&
+		test_cmp expected actual &&
+		posture parse '$CORPUS/$file' >out 2>err &&
+		test \$(wc -l <out) -eq $count
+	"
+done <<EOT
+bandit-cpython3.11-stdlib.json bandit 163
+bandit-cpython3.11-lib2to3.json bandit 440
+EOT
+
+test_expect_success 'bandit errors[] become warnings' '
+	posture parse "$CORPUS/bandit-cpython3.11-lib2to3.json" >out 2>err &&
+	test $(grep -c "warning: .*bandit could not scan lib2to3/tests/data/" err) -eq 5
+'
+
+test_expect_success 'bandit severities on the stdlib scan: 8 high, 24 medium, 131 low' '
+	posture parse "$CORPUS/bandit-cpython3.11-stdlib.json" 2>/dev/null |
+		sed -n "s/.*\"severity\":\"\([a-z]*\)\".*/\1/p" | sort | uniq -c |
+		sed "s/^ *//" >actual &&
+	printf "8 high\n131 low\n24 medium\n" >expected &&
+	test_cmp expected actual
+'
+
+test_done
