@@ -88,16 +88,38 @@ unsigned parse__uint(const struct jnode *n)
 }
 
 struct check_state {
+	const char *path;
+	char where[256];
 	enum jtype type;
-	bool seen;
+	bool bad;
 };
+
+/* The record path with each "[*]" replaced by the record's own index. */
+static void concrete_path(char *out, size_t outlen, const char *path, const struct jrec *rec)
+{
+	size_t n = 0, k = 0;
+	const char *p = path;
+
+	while (*p && n + 1 < outlen) {
+		if (!strncmp(p, "[*]", 3) && k < rec->nindex) {
+			n += (size_t)snprintf(out + n, outlen - n, "[%zu]", rec->index[k++]);
+			p += 3;
+		} else {
+			out[n++] = *p++;
+		}
+	}
+	out[n < outlen ? n : outlen - 1] = '\0';
+}
 
 static int check_cb(const struct jrec *rec, void *payload, struct perr *err)
 {
 	struct check_state *cs = payload;
 
-	cs->seen = true;
+	if (cs->bad || rec->node->type == JARR || rec->node->type == JNULL)
+		return 0;
+	cs->bad = true;
 	cs->type = rec->node->type;
+	concrete_path(cs->where, sizeof(cs->where), cs->path, rec);
 	return 0;
 }
 
@@ -105,25 +127,24 @@ int parse__check_array(const char *buf, size_t len, const char *path,
 		       const struct parse_opts *opts, struct perr *err)
 {
 	struct jrec_format fmt = { .records = { path, NULL } };
-	struct check_state cs = { JNULL, false };
+	struct check_state cs = { .path = path };
 	int c = parse_first_char(buf, len);
 	long n;
 
-	if (!*path) {
-		/* the document itself is the array */
+	if (path[0] == '[' || !path[0]) {
 		if (c != '[')
 			return perr_set(err, P_EINVALID, "the document is not a JSON array");
-		return 0;
-	}
-	if (c != '{')
+		if (!path[0])
+			return 0;
+	} else if (c != '{') {
 		return perr_set(err, P_EINVALID, "the document is not a JSON object");
+	}
 	n = jrec_parse(buf, len, &fmt, &opts->stream, check_cb, &cs, err);
 	if (n < 0)
 		return (int)n;
-	if (cs.seen && cs.type != JARR && cs.type != JNULL)
-		return perr_set(err, P_EINVALID, "'%s' is %s %s, not an array", path,
-				cs.type == JOBJ || cs.type == JARR ? "an" : "a",
-				json_type_name(cs.type));
+	if (cs.bad)
+		return perr_set(err, P_EINVALID, "'%s' is %s %s, not an array", cs.where,
+				cs.type == JOBJ ? "an" : "a", json_type_name(cs.type));
 	return 0;
 }
 

@@ -32,11 +32,11 @@ unsigned parse__uint(const struct jnode *n);
 
 /*
  * After a pass found no records: check that the document is a JSON object
- * (or array, when want_array_doc) and that the member at `path` (a jrec
- * record path without "[*]", e.g. "results") is an array or null when
- * present, so that a string where the results belong is an error instead
- * of an empty report. Returns 0 or P_EINVALID with a message naming the
- * member.
+ * (a JSON array when path starts with "[" or is "") and that every member
+ * at `path` (a jrec record path without the final "[*]": "results",
+ * "[*].messages") is an array or null, so that a string where the results
+ * belong is an error instead of an empty report. Returns 0 or P_EINVALID
+ * naming the member ("'[0].messages' is a string, not an array").
  */
 int parse__check_array(const char *buf, size_t len, const char *path,
 		       const struct parse_opts *opts, struct perr *err);

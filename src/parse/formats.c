@@ -16,6 +16,7 @@ static const struct format formats[] = {
 	{ "semgrep", "Semgrep JSON (--json), including Supply Chain and Secrets results",
 	  detect_semgrep, parse_semgrep },
 	{ "bandit", "Bandit JSON (-f json)", detect_bandit, parse_bandit },
+	{ "eslint", "ESLint JSON (-f json, -f json-with-metadata)", detect_eslint, parse_eslint },
 
 	/* --- dynamic, IaC, cloud and generic --- */
 

@@ -21,6 +21,7 @@ DECLARE_FORMAT(sarif);
 /* --- code and secrets (JSON, CSV) --- */
 DECLARE_FORMAT(semgrep);
 DECLARE_FORMAT(bandit);
+DECLARE_FORMAT(eslint);
 
 /* --- dynamic, IaC, cloud and generic --- */
 

@@ -21,6 +21,8 @@ while read -r file fmt count; do
 done <<EOT
 bandit-cpython3.11-stdlib.json bandit 163
 bandit-cpython3.11-lib2to3.json bandit 440
+eslint-express-deps.json eslint 421
+eslint-templating.json eslint 255
 EOT
 
 test_expect_success 'bandit errors[] become warnings' '
@@ -35,5 +37,19 @@ test_expect_success 'bandit severities on the stdlib scan: 8 high, 24 medium, 13
 	printf "8 high\n131 low\n24 medium\n" >expected &&
 	test_cmp expected actual
 '
+
+# The JSON and the SARIF of the same ESLint scan name the same places:
+# path, line, column, rule and severity agree result for result.
+for scan in express-deps templating; do
+	test_expect_success "eslint-$scan: json and sarif agree on every result" "
+		posture parse '$CORPUS/eslint-$scan.json' >json.jsonl &&
+		posture parse '$CORPUS/eslint-$scan.sarif' >sarif.jsonl &&
+		for f in json sarif; do
+			sed 's/.*\"rule_id\":\"\([^\"]*\)\".*\"severity\":\"\([a-z]*\)\".*\"path\":\"\([^\"]*\)\",\"start_line\":\([0-9]*\),\"end_line\":\([0-9]*\),\"start_column\":\([0-9]*\).*/\3 \4 \5 \6 \1 \2/' \$f.jsonl | sort >\$f.keys || return 1
+		done &&
+		test_cmp json.keys sarif.keys &&
+		test \$(wc -l <json.keys) -gt 200
+	"
+done
 
 test_done
