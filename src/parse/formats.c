@@ -17,6 +17,7 @@ static const struct format formats[] = {
 	  detect_semgrep, parse_semgrep },
 	{ "bandit", "Bandit JSON (-f json)", detect_bandit, parse_bandit },
 	{ "eslint", "ESLint JSON (-f json, -f json-with-metadata)", detect_eslint, parse_eslint },
+	{ "shellcheck", "ShellCheck JSON (-f json, -f json1)", detect_shellcheck, parse_shellcheck },
 
 	/* --- dynamic, IaC, cloud and generic --- */
 

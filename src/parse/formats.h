@@ -22,6 +22,7 @@ DECLARE_FORMAT(sarif);
 DECLARE_FORMAT(semgrep);
 DECLARE_FORMAT(bandit);
 DECLARE_FORMAT(eslint);
+DECLARE_FORMAT(shellcheck);
 
 /* --- dynamic, IaC, cloud and generic --- */
 

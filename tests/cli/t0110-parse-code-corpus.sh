@@ -23,6 +23,8 @@ bandit-cpython3.11-stdlib.json bandit 163
 bandit-cpython3.11-lib2to3.json bandit 440
 eslint-express-deps.json eslint 421
 eslint-templating.json eslint 255
+shellcheck-debian-scripts.json shellcheck 346
+shellcheck-debian-scripts.json1.json shellcheck 346
 EOT
 
 test_expect_success 'bandit errors[] become warnings' '
@@ -51,5 +53,13 @@ for scan in express-deps templating; do
 		test \$(wc -l <json.keys) -gt 200
 	"
 done
+
+test_expect_success 'shellcheck json and json1 of one scan give the same fingerprints' '
+	posture parse "$CORPUS/shellcheck-debian-scripts.json" |
+		sed "s/.*\"fingerprint\":\"\([0-9a-f]*\)\".*/\1/" >json.fp &&
+	posture parse "$CORPUS/shellcheck-debian-scripts.json1.json" |
+		sed "s/.*\"fingerprint\":\"\([0-9a-f]*\)\".*/\1/" >json1.fp &&
+	test_cmp json.fp json1.fp
+'
 
 test_done
