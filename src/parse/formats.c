@@ -18,6 +18,7 @@ static const struct format formats[] = {
 	{ "bandit", "Bandit JSON (-f json)", detect_bandit, parse_bandit },
 	{ "eslint", "ESLint JSON (-f json, -f json-with-metadata)", detect_eslint, parse_eslint },
 	{ "shellcheck", "ShellCheck JSON (-f json, -f json1)", detect_shellcheck, parse_shellcheck },
+	{ "flawfinder-csv", "Flawfinder CSV (--csv)", detect_flawfinder_csv, parse_flawfinder_csv },
 
 	/* --- dynamic, IaC, cloud and generic --- */
 

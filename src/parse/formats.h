@@ -23,6 +23,7 @@ DECLARE_FORMAT(semgrep);
 DECLARE_FORMAT(bandit);
 DECLARE_FORMAT(eslint);
 DECLARE_FORMAT(shellcheck);
+DECLARE_FORMAT(flawfinder_csv);
 
 /* --- dynamic, IaC, cloud and generic --- */
 

@@ -25,6 +25,8 @@ eslint-express-deps.json eslint 421
 eslint-templating.json eslint 255
 shellcheck-debian-scripts.json shellcheck 346
 shellcheck-debian-scripts.json1.json shellcheck 346
+flawfinder-hiredis.csv flawfinder-csv 62
+flawfinder-libmagic.csv flawfinder-csv 169
 EOT
 
 test_expect_success 'bandit errors[] become warnings' '
@@ -61,5 +63,21 @@ test_expect_success 'shellcheck json and json1 of one scan give the same fingerp
 		sed "s/.*\"fingerprint\":\"\([0-9a-f]*\)\".*/\1/" >json1.fp &&
 	test_cmp json.fp json1.fp
 '
+
+# Every CSV row of a Flawfinder scan is a result of the SARIF of the same
+# scan with the same fingerprint, rule id, severity and CWEs (the SARIF
+# has more: it includes level-0 hits).
+for scan in hiredis libmagic; do
+	test_expect_success "flawfinder-$scan: every csv row matches its sarif result" "
+		for f in csv sarif; do
+			posture parse '$CORPUS/flawfinder-$scan.'\$f |
+			sed 's/.*\"rule_id\":\"\([^\"]*\)\".*\"severity\":\"\([a-z]*\)\".*\"cwe\":\[\([0-9,]*\)\].*\"fingerprint\":\"\([0-9a-f]*\)\".*/\4 \1 \2 \3/' |
+			sort -u >\$f.keys || return 1
+		done &&
+		comm -23 csv.keys sarif.keys >missing &&
+		test ! -s missing &&
+		test \$(wc -l <csv.keys) -gt 50
+	"
+done
 
 test_done
