@@ -8,9 +8,6 @@
 #include "parse/formats.h"
 #include "parse/codescan.h"
 #include "model/path.h"
-#include "util/buf.h"
-
-#include <ctype.h>
 
 enum { REC_RESULT, REC_ERROR };
 
@@ -27,48 +24,6 @@ struct bandit_state {
 	void *payload;
 	long results;
 };
-
-/*
- * `code` is the flagged lines with context around them, each prefixed by
- * its line number ("2469             except:\n"). Keep only the flagged
- * lines [first, last], without the numbers, so that the snippet (and the
- * fingerprint built on it) survives line shifts and edits next to it.
- * Returns code itself when it is not in that shape.
- */
-static const char *flagged_lines(struct arena *a, const char *code, unsigned first,
-				 unsigned last)
-{
-	struct pbuf b = PBUF_INIT;
-	const char *p = code, *res = code;
-	bool any = false;
-
-	while (*p) {
-		const char *eol = strchr(p, '\n'), *q = p;
-		size_t n = eol ? (size_t)(eol - p) : strlen(p);
-		unsigned long num = 0;
-
-		if (!isdigit((unsigned char)*q))
-			goto done; /* not numbered: keep it whole */
-		while (isdigit((unsigned char)*q) && num < UINT_MAX)
-			num = num * 10 + (unsigned long)(*q++ - '0');
-		if (*q == ' ' || *q == '\t')
-			q++;
-		if (num >= first && num <= last) {
-			if ((any && pbuf_addch(&b, '\n') < 0) ||
-			    pbuf_add(&b, q, n - (size_t)(q - p)) < 0)
-				goto done;
-			any = true;
-		}
-		p += n;
-		if (*p)
-			p++;
-	}
-	if (any)
-		res = arena_strndup(a, b.buf, b.len);
-done:
-	pbuf_release(&b);
-	return res;
-}
 
 static enum severity bandit_severity(const char *s)
 {
@@ -161,7 +116,7 @@ static int emit_result(struct bandit_state *st, const struct jrec *rec, struct p
 	code = json_get_str(r, "code");
 	if (code && *code)
 		ev.loc.snippet = ev.loc.start_line ?
-			flagged_lines(a, code, ev.loc.start_line, ev.loc.end_line) : code;
+			parse__code_lines(a, code, ev.loc.start_line, ev.loc.end_line) : code;
 	if (ev.rule_id && (!strcmp(ev.rule_id, "B105") || !strcmp(ev.rule_id, "B106") ||
 			   !strcmp(ev.rule_id, "B107")))
 		hardcoded_password(&ev, a, st->opts);

@@ -78,6 +78,45 @@ bool parse__line_range(const char *s, unsigned *start, unsigned *end)
 	return true;
 }
 
+const char *parse__code_lines(struct arena *a, const char *code, unsigned first,
+			      unsigned last)
+{
+	struct pbuf b = PBUF_INIT;
+	const char *p = code, *res = code;
+	bool any = false;
+
+	while (*p) {
+		const char *eol = strchr(p, '\n'), *q = p;
+		size_t n = eol ? (size_t)(eol - p) : strlen(p);
+		unsigned long num = 0;
+
+		if (!isdigit((unsigned char)*q))
+			goto done; /* not numbered: keep it whole */
+		while (isdigit((unsigned char)*q) && num < UINT_MAX)
+			num = num * 10 + (unsigned long)(*q++ - '0');
+		if (*q == ':')
+			q++;
+		if (*q == ' ' || *q == '\t')
+			q++;
+		if ((size_t)(q - p) > n)
+			q = p + n;
+		if (num >= first && num <= last) {
+			if ((any && pbuf_addch(&b, '\n') < 0) ||
+			    pbuf_add(&b, q, n - (size_t)(q - p)) < 0)
+				goto done;
+			any = true;
+		}
+		p += n;
+		if (*p)
+			p++;
+	}
+	if (any)
+		res = arena_strndup(a, b.buf, b.len);
+done:
+	pbuf_release(&b);
+	return res;
+}
+
 unsigned parse__uint(const struct jnode *n)
 {
 	long long v;

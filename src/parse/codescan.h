@@ -27,6 +27,16 @@ enum confidence parse__confidence_word(const char *s);
  */
 bool parse__line_range(const char *s, unsigned *start, unsigned *end);
 
+/*
+ * Tools quote code with each line prefixed by its number: Bandit
+ * "2469     except:", gosec "41: \tdata, err := ...". Keep only lines
+ * first..last, without the numbers, so that a snippet (and the fingerprint
+ * built on it) survives line shifts and edits to the context lines.
+ * Returns code itself when its lines are not numbered.
+ */
+const char *parse__code_lines(struct arena *a, const char *code, unsigned first,
+			      unsigned last);
+
 /* A positive JSON integer that fits a line or column, else 0. */
 unsigned parse__uint(const struct jnode *n);
 

@@ -19,6 +19,7 @@ static const struct format formats[] = {
 	{ "eslint", "ESLint JSON (-f json, -f json-with-metadata)", detect_eslint, parse_eslint },
 	{ "shellcheck", "ShellCheck JSON (-f json, -f json1)", detect_shellcheck, parse_shellcheck },
 	{ "flawfinder-csv", "Flawfinder CSV (--csv)", detect_flawfinder_csv, parse_flawfinder_csv },
+	{ "gosec", "gosec JSON (-fmt=json)", detect_gosec, parse_gosec },
 
 	/* --- dynamic, IaC, cloud and generic --- */
 

@@ -24,6 +24,7 @@ DECLARE_FORMAT(bandit);
 DECLARE_FORMAT(eslint);
 DECLARE_FORMAT(shellcheck);
 DECLARE_FORMAT(flawfinder_csv);
+DECLARE_FORMAT(gosec);
 
 /* --- dynamic, IaC, cloud and generic --- */
 

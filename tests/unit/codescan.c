@@ -202,6 +202,25 @@ static void test_codescan__bandit_hardcoded_passwords(void **state)
 					  secrets, 5), 2);
 }
 
+static void test_codescan__gosec_g101_code_dropped(void **state)
+{
+	static const char *const secrets[] = { "sk_live_4eC39HqLyjWDarjtT1zdp7dc", NULL };
+
+	assert_int_equal(assert_no_secret("gosec", "tests/fixtures/gosec/gosec-2.json",
+					  secrets, 4), 0);
+}
+
+static void test_codescan__code_lines(void **state)
+{
+	struct arena a = ARENA_INIT;
+
+	assert_string_equal(parse__code_lines(&a, "40: \tx := 1\n41: \ty := f(x)\n42: }\n", 41, 41),
+			    "\ty := f(x)");
+	assert_string_equal(parse__code_lines(&a, "9 a\n10     b\n11 c\n", 10, 11), "    b\nc");
+	assert_string_equal(parse__code_lines(&a, "h := md5.New()", 9, 9), "h := md5.New()");
+	arena_release(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -212,6 +231,8 @@ int main(void)
 		cmocka_unit_test(test_codescan__severity_words),
 		cmocka_unit_test(test_codescan__semgrep_secret_lines_dropped),
 		cmocka_unit_test(test_codescan__bandit_hardcoded_passwords),
+		cmocka_unit_test(test_codescan__gosec_g101_code_dropped),
+		cmocka_unit_test(test_codescan__code_lines),
 	};
 
 	return cmocka_run_group_tests_name("codescan", tests, NULL, NULL);
