@@ -23,6 +23,13 @@ static const struct format formats[] = {
 	  detect_snyk, parse_snyk },
 
 	/* --- code and secrets (JSON, CSV) --- */
+	{ "semgrep", "Semgrep JSON (--json), including Supply Chain and Secrets results",
+	  detect_semgrep, parse_semgrep },
+	{ "bandit", "Bandit JSON (-f json)", detect_bandit, parse_bandit },
+	{ "eslint", "ESLint JSON (-f json, -f json-with-metadata)", detect_eslint, parse_eslint },
+	{ "shellcheck", "ShellCheck JSON (-f json, -f json1)", detect_shellcheck, parse_shellcheck },
+	{ "flawfinder-csv", "Flawfinder CSV (--csv)", detect_flawfinder_csv, parse_flawfinder_csv },
+	{ "gosec", "gosec JSON (-fmt=json)", detect_gosec, parse_gosec },
 
 	/* --- dynamic, IaC, cloud and generic --- */
 

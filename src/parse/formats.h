@@ -24,6 +24,12 @@ DECLARE_FORMAT(pip_audit);
 DECLARE_FORMAT(snyk);
 
 /* --- code and secrets (JSON, CSV) --- */
+DECLARE_FORMAT(semgrep);
+DECLARE_FORMAT(bandit);
+DECLARE_FORMAT(eslint);
+DECLARE_FORMAT(shellcheck);
+DECLARE_FORMAT(flawfinder_csv);
+DECLARE_FORMAT(gosec);
 
 /* --- dynamic, IaC, cloud and generic --- */
 
