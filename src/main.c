@@ -20,6 +20,7 @@ static const struct cmd commands[] = {
 	{ "findings", cmd_findings, CMD_DB_RO, "list findings, with filters" },
 	{ "show", cmd_show, CMD_DB_RO, "one finding with its evidence and history" },
 	{ "scans", cmd_scans, CMD_DB_RO, "list ingested scans" },
+	{ "cvss", cmd_cvss, CMD_NO_DB, "compute CVSS base scores of vectors" },
 };
 
 static void usage(FILE *out)

@@ -31,5 +31,6 @@ int cmd_ingest(int argc, const char **argv, struct ctx *ctx);
 int cmd_findings(int argc, const char **argv, struct ctx *ctx);
 int cmd_show(int argc, const char **argv, struct ctx *ctx);
 int cmd_scans(int argc, const char **argv, struct ctx *ctx);
+int cmd_cvss(int argc, const char **argv, struct ctx *ctx);
 
 #endif
