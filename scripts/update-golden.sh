@@ -4,6 +4,8 @@
 set -e
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${POSTURE_BIN:-$ROOT/build/posture}
+# the same fixed clock and secret-hash key as tests/cli/lib.sh
+export POSTURE_NOW=2026-01-15T10:00:00Z POSTURE_SECRET_KEY=posture-test-key
 cd "$ROOT/tests/fixtures"
 formats=${*:-$(ls)}
 for fmt in $formats; do
@@ -19,8 +21,8 @@ for fmt in $formats; do
 			input=$(basename "$f")
 		done
 		case "$expected" in
-		*.jsonl) (cd "$fmt" && POSTURE_NOW=2026-01-15T10:00:00Z "$BIN" parse --tool "$fmt" "$input") >"$expected" ;;
-		*) (cd "$fmt" && ! POSTURE_NOW=2026-01-15T10:00:00Z "$BIN" parse --tool "$fmt" "$input") 2>"$expected" >/dev/null ;;
+		*.jsonl) (cd "$fmt" && "$BIN" parse --tool "$fmt" "$input") >"$expected" ;;
+		*) (cd "$fmt" && ! "$BIN" parse --tool "$fmt" "$input") 2>"$expected" >/dev/null ;;
 		esac
 		echo "updated $expected"
 	done

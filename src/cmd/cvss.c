@@ -39,7 +39,6 @@ static void print_json(struct jw *w, const char *vector, const struct cvss_vecto
 		jw_knull(w, "environmental_score");
 	jw_obj_close(w);
 	jw_reset_line(w);
-	fputc('\n', w->out);
 }
 
 int cmd_cvss(int argc, const char **argv, struct ctx *ctx)

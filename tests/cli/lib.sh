@@ -25,6 +25,7 @@ trap 'rm -rf "$TRASH_ROOT"' EXIT
 test_count=0
 test_failed=0
 export POSTURE_NOW=2026-01-15T10:00:00Z
+export POSTURE_SECRET_KEY=posture-test-key
 export LC_ALL=C
 
 posture() {

@@ -142,7 +142,7 @@ static int leak_cb(const struct evidence *ev, void *payload, struct perr *err)
 	for (i = 0; i < ev->tags.n; i++)
 		check_text(lc, ev->tags.v[i]);
 	jw_mem_clear(&lc->w);
-	out_evidence_json(&lc->w, ev);
+	out_evidence_json(&lc->w, ev, false);
 	jw_reset_line(&lc->w);
 	json = jw_mem(&lc->w, &len);
 	check_text(lc, json);
