@@ -17,6 +17,8 @@ static const struct format formats[] = {
 	/* --- dynamic, IaC, cloud and generic --- */
 
 	/* --- XML formats --- */
+	{ "cppcheck", "Cppcheck XML results (cppcheck --xml, version 2)",
+	  detect_cppcheck, parse_cppcheck },
 
 	{ NULL, NULL, NULL, NULL },
 };

@@ -23,5 +23,6 @@ DECLARE_FORMAT(sarif);
 /* --- dynamic, IaC, cloud and generic --- */
 
 /* --- XML formats --- */
+DECLARE_FORMAT(cppcheck);
 
 #endif
