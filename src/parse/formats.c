@@ -19,6 +19,8 @@ static const struct format formats[] = {
 	/* --- XML formats --- */
 	{ "cppcheck", "Cppcheck XML results (cppcheck --xml, version 2)",
 	  detect_cppcheck, parse_cppcheck },
+	{ "cyclonedx-xml", "CycloneDX 1.2-1.6 XML (SBOM inventory, vulnerabilities, VEX analysis)",
+	  detect_cyclonedx_xml, parse_cyclonedx_xml },
 
 	{ NULL, NULL, NULL, NULL },
 };

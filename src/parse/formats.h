@@ -24,5 +24,6 @@ DECLARE_FORMAT(sarif);
 
 /* --- XML formats --- */
 DECLARE_FORMAT(cppcheck);
+DECLARE_FORMAT(cyclonedx_xml);
 
 #endif
