@@ -21,6 +21,7 @@ static const struct format formats[] = {
 	  detect_cppcheck, parse_cppcheck },
 	{ "cyclonedx-xml", "CycloneDX 1.2-1.6 XML (SBOM inventory, vulnerabilities, VEX analysis)",
 	  detect_cyclonedx_xml, parse_cyclonedx_xml },
+	{ "zap-xml", "OWASP ZAP XML report (traditional-xml)", detect_zap_xml, parse_zap_xml },
 
 	{ NULL, NULL, NULL, NULL },
 };

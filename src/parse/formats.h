@@ -25,5 +25,6 @@ DECLARE_FORMAT(sarif);
 /* --- XML formats --- */
 DECLARE_FORMAT(cppcheck);
 DECLARE_FORMAT(cyclonedx_xml);
+DECLARE_FORMAT(zap_xml);
 
 #endif

@@ -184,3 +184,36 @@ const char *xmltext_html_to_text(struct arena *a, const char *html)
 	pbuf_release(&b);
 	return res;
 }
+
+void xmltext_add_urls(struct strlist *l, struct arena *a, const char *text)
+{
+	const char *p = text;
+
+	while (p && (p = strstr(p, "http"))) {
+		size_t n;
+
+		if (strncmp(p, "http://", 7) && strncmp(p, "https://", 8)) {
+			p += 4;
+			continue;
+		}
+		n = strcspn(p, " \t\r\n\"'<>");
+		/* a sentence's full stop or comma is not part of the URL */
+		while (n > 8 && (p[n - 1] == '.' || p[n - 1] == ',' ||
+				 (p[n - 1] == ')' && !memchr(p, '(', n))))
+			n--;
+		strlist_add_unique(l, a, arena_strndup(a, p, n));
+		p += n;
+	}
+}
+
+const char *xmltext_cut(struct arena *a, const char *s, size_t max)
+{
+	size_t n;
+
+	if (!s || strlen(s) <= max)
+		return s;
+	n = max;
+	while (n && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return arena_printf(a, "%.*s...", (int)n, s);
+}

@@ -6,6 +6,7 @@
 #ifndef POSTURE_PARSE_XMLTEXT_H
 #define POSTURE_PARSE_XMLTEXT_H
 
+#include "model/evidence.h"
 #include "util/arena.h"
 
 /* Decode "\ooo" octal escapes (cppcheck's msg/verbose); NULL stays NULL. */
@@ -18,5 +19,11 @@ const char *xmltext_unescape_octal(struct arena *a, const char *s);
  * is left. For ZAP's and Burp's HTML descriptions.
  */
 const char *xmltext_html_to_text(struct arena *a, const char *html);
+
+/* Add every http(s) URL in text to l (unique), ending at a blank, quote or '<'. */
+void xmltext_add_urls(struct strlist *l, struct arena *a, const char *text);
+
+/* s cut to at most max bytes on a UTF-8 boundary, "..." appended when cut. */
+const char *xmltext_cut(struct arena *a, const char *s, size_t max);
 
 #endif
