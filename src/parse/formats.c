@@ -22,6 +22,7 @@ static const struct format formats[] = {
 	{ "cyclonedx-xml", "CycloneDX 1.2-1.6 XML (SBOM inventory, vulnerabilities, VEX analysis)",
 	  detect_cyclonedx_xml, parse_cyclonedx_xml },
 	{ "zap-xml", "OWASP ZAP XML report (traditional-xml)", detect_zap_xml, parse_zap_xml },
+	{ "burp", "Burp Suite XML issue export", detect_burp, parse_burp },
 
 	{ NULL, NULL, NULL, NULL },
 };

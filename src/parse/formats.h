@@ -26,5 +26,6 @@ DECLARE_FORMAT(sarif);
 DECLARE_FORMAT(cppcheck);
 DECLARE_FORMAT(cyclonedx_xml);
 DECLARE_FORMAT(zap_xml);
+DECLARE_FORMAT(burp);
 
 #endif

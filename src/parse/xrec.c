@@ -716,6 +716,9 @@ static int on_element(struct xrec_state *st, int depth, bool empty)
 		size_t level = (size_t)(depth - st->build_root);
 		struct xnode *n, *parent;
 
+		for (i = 0; i < XREC_MAX_PATHS && st->fmt->skip[i]; i++)
+			if (!strcmp(name, st->fmt->skip[i]))
+				return NEXT_SKIP;
 		grow_build_stack(st, level);
 		parent = st->bstack[level - 1];
 		if (!(n = new_node(st, st->build_arena, current_line(st))))

@@ -106,6 +106,12 @@ struct xrec_format {
 	const char *records[XREC_MAX_PATHS]; /* NULL-terminated */
 	const char *context[XREC_MAX_PATHS]; /* NULL-terminated */
 	/*
+	 * Local names of elements never materialized inside a record or
+	 * context tree, with their subtrees: large payloads the format does
+	 * not read (Burp's base64 responses, ZAP's response bodies).
+	 */
+	const char *skip[XREC_MAX_PATHS];     /* NULL-terminated */
+	/*
 	 * The root element's local name, or NULL for any. Another root is
 	 * P_EINVALID ("the root element is <x>, not <results>").
 	 */

@@ -16,6 +16,8 @@
 static const struct xrec_format zap_records = {
 	.records = { "OWASPZAPReport/site/alerts/alertitem", NULL },
 	.context = { NULL },
+	/* traditional-xml-plus: whole HTTP messages, with cookies and tokens */
+	.skip = { "requestheader", "requestbody", "responseheader", "responsebody", NULL },
 	.root = "OWASPZAPReport",
 	.scope_end = true,
 };

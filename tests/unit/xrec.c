@@ -380,6 +380,18 @@ static void test_xrec__nothing_on_stderr(void **state)
 	fclose(tmp);
 }
 
+static void test_xrec__skipped_elements(void **state)
+{
+	static const char doc[] = "<r><e a='1'><big>xxxx<i>y</i></big><keep>k</keep><big/></e></r>";
+	static const struct xrec_format fmt = { .records = { "r/e", NULL }, .skip = { "big", NULL } };
+	struct seen s = { PBUF_INIT, 0 };
+	struct perr err = PERR_INIT;
+
+	assert_int_equal(run(&fmt, NULL, doc, strlen(doc), &s, &err), 1);
+	assert_string_equal(s.out.buf, "0@1 <e a=1><keep>'k'//\n");
+	pbuf_release(&s.out);
+}
+
 static void test_xrec__helpers(void **state)
 {
 	long long v = 0;
@@ -413,6 +425,7 @@ int main(void)
 		cmocka_unit_test(test_xrec__external_entities_not_loaded),
 		cmocka_unit_test(test_xrec__limits),
 		cmocka_unit_test(test_xrec__nothing_on_stderr),
+		cmocka_unit_test(test_xrec__skipped_elements),
 		cmocka_unit_test(test_xrec__helpers),
 	};
 
