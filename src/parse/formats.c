@@ -23,6 +23,7 @@ static const struct format formats[] = {
 	  detect_cyclonedx_xml, parse_cyclonedx_xml },
 	{ "zap-xml", "OWASP ZAP XML report (traditional-xml)", detect_zap_xml, parse_zap_xml },
 	{ "burp", "Burp Suite XML issue export", detect_burp, parse_burp },
+	{ "pmd", "PMD XML report (pmd check -f xml)", detect_pmd, parse_pmd },
 
 	{ NULL, NULL, NULL, NULL },
 };

@@ -27,5 +27,6 @@ DECLARE_FORMAT(cppcheck);
 DECLARE_FORMAT(cyclonedx_xml);
 DECLARE_FORMAT(zap_xml);
 DECLARE_FORMAT(burp);
+DECLARE_FORMAT(pmd);
 
 #endif
