@@ -34,6 +34,13 @@ static const struct format formats[] = {
 	/* --- dynamic, IaC, cloud and generic --- */
 
 	/* --- XML formats --- */
+	{ "cppcheck", "Cppcheck XML results (cppcheck --xml, version 2)",
+	  detect_cppcheck, parse_cppcheck },
+	{ "cyclonedx-xml", "CycloneDX 1.2-1.6 XML (SBOM inventory, vulnerabilities, VEX analysis)",
+	  detect_cyclonedx_xml, parse_cyclonedx_xml },
+	{ "zap-xml", "OWASP ZAP XML report (traditional-xml)", detect_zap_xml, parse_zap_xml },
+	{ "burp", "Burp Suite XML issue export", detect_burp, parse_burp },
+	{ "pmd", "PMD XML report (pmd check -f xml)", detect_pmd, parse_pmd },
 
 	{ NULL, NULL, NULL, NULL },
 };

@@ -34,5 +34,10 @@ DECLARE_FORMAT(gosec);
 /* --- dynamic, IaC, cloud and generic --- */
 
 /* --- XML formats --- */
+DECLARE_FORMAT(cppcheck);
+DECLARE_FORMAT(cyclonedx_xml);
+DECLARE_FORMAT(zap_xml);
+DECLARE_FORMAT(burp);
+DECLARE_FORMAT(pmd);
 
 #endif
