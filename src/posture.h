@@ -32,13 +32,6 @@
 #define P_NORETURN
 #endif
 
-/* Reach file-local functions from unit tests (curl's UNITTEST). */
-#ifdef UNITTEST
-#define P_STATIC
-#else
-#define P_STATIC static
-#endif
-
 #include "banned.h"
 
 #endif
