@@ -5,6 +5,7 @@
 #include "posture.h"
 #include "store/store.h"
 #include "store/migrations.h"
+#include "store/sqlite_int.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 
@@ -87,20 +88,11 @@ static const char *const stmt_sql[S__COUNT] = {
 		" FROM events WHERE finding_id = ?1 ORDER BY at, id",
 };
 
-struct store {
-	sqlite3 *db;
-	char *path;
-	sqlite3_stmt *stmt[S__COUNT];
-	bool in_tx;
-	/* fault injection for tests: fail the n-th step (POSTURE_TEST_FAIL_STEP) */
-	long steps, fail_step;
-};
-
 /*
  * Every statement steps through here, so a test can make the n-th one fail
  * as a full disk would and check that nothing half-written remains.
  */
-static int step(struct store *s, sqlite3_stmt *st)
+int store__step(struct store *s, sqlite3_stmt *st)
 {
 	if (s->fail_step && ++s->steps == s->fail_step) {
 		sqlite3_reset(st);
@@ -109,7 +101,7 @@ static int step(struct store *s, sqlite3_stmt *st)
 	return sqlite3_step(st);
 }
 
-static int db_error(struct store *s, struct perr *err, const char *what)
+int store__error(struct store *s, struct perr *err, const char *what)
 {
 	int rc = sqlite3_errcode(s->db);
 
@@ -126,20 +118,39 @@ static int db_error(struct store *s, struct perr *err, const char *what)
 	return perr_set(err, P_ERROR, "database '%s': %s: %s", s->path, what, sqlite3_errmsg(s->db));
 }
 
-static sqlite3_stmt *stmt(struct store *s, enum stmt_id id, struct perr *err)
+sqlite3_stmt *store__prepare(struct store *s, const char *sql, struct perr *err)
 {
-	if (!s->stmt[id] &&
-	    sqlite3_prepare_v3(s->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
-			       &s->stmt[id], NULL) != SQLITE_OK) {
-		db_error(s, err, "prepare");
+	size_t i = ((uintptr_t)sql >> 4) % STORE_CACHE, n;
+
+	for (n = 0; n < STORE_CACHE; n++, i = (i + 1) % STORE_CACHE) {
+		if (s->cache[i].sql == sql) {
+			sqlite3_reset(s->cache[i].st);
+			sqlite3_clear_bindings(s->cache[i].st);
+			return s->cache[i].st;
+		}
+		if (!s->cache[i].sql)
+			break;
+	}
+	if (n == STORE_CACHE) {
+		perr_set(err, P_ERROR, "database '%s': statement cache full", s->path);
 		return NULL;
 	}
-	sqlite3_reset(s->stmt[id]);
-	sqlite3_clear_bindings(s->stmt[id]);
-	return s->stmt[id];
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->cache[i].st,
+			       NULL) != SQLITE_OK) {
+		store__error(s, err, "prepare");
+		s->cache[i].st = NULL;
+		return NULL;
+	}
+	s->cache[i].sql = sql;
+	return s->cache[i].st;
 }
 
-static void bind_text(sqlite3_stmt *st, int i, const char *v)
+static sqlite3_stmt *stmt(struct store *s, enum stmt_id id, struct perr *err)
+{
+	return store__prepare(s, stmt_sql[id], err);
+}
+
+void store__bind_text(sqlite3_stmt *st, int i, const char *v)
 {
 	if (v)
 		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
@@ -147,7 +158,7 @@ static void bind_text(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_null(st, i);
 }
 
-static void bind_id(sqlite3_stmt *st, int i, int64_t v)
+void store__bind_id(sqlite3_stmt *st, int i, int64_t v)
 {
 	if (v)
 		sqlite3_bind_int64(st, i, v);
@@ -155,28 +166,32 @@ static void bind_id(sqlite3_stmt *st, int i, int64_t v)
 		sqlite3_bind_null(st, i);
 }
 
-/* Run a statement that returns no rows we need. */
-static int step_done(struct store *s, sqlite3_stmt *st, struct perr *err, const char *what)
+int store__step_done(struct store *s, sqlite3_stmt *st, struct perr *err, const char *what)
 {
-	int rc = step(s, st);
+	int rc = store__step(s, st);
 
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return db_error(s, err, what);
+		return store__error(s, err, what);
 	return 0;
 }
 
-static int exec(struct store *s, const char *sql, struct perr *err)
+int store__exec(struct store *s, const char *sql, struct perr *err)
 {
 	char *msg = NULL;
 
 	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		int ret = db_error(s, err, msg ? msg : "exec");
+		int ret = store__error(s, err, msg ? msg : "exec");
 
 		sqlite3_free(msg);
 		return ret;
 	}
 	return 0;
+}
+
+const char *store__col_text(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
 }
 
 static int user_version(struct store *s)
@@ -204,22 +219,22 @@ static int migrate(struct store *s, struct perr *err)
 	while (store_migrations[known].name)
 		known++;
 	if (version < 0)
-		return db_error(s, err, "read schema version");
+		return store__error(s, err, "read schema version");
 	if (version > known)
 		return perr_set(err, P_EINVALID,
 				"database '%s' has schema version %d, newer than this posture (%d)",
 				s->path, version, known);
 	for (; version < known; version++) {
-		if ((ret = exec(s, "BEGIN IMMEDIATE", err)) < 0)
+		if ((ret = store__exec(s, "BEGIN IMMEDIATE", err)) < 0)
 			return ret;
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", version + 1);
-		if ((ret = exec(s, store_migrations[version].sql, err)) < 0 ||
-		    (ret = exec(s, pragma, err)) < 0) {
+		if ((ret = store__exec(s, store_migrations[version].sql, err)) < 0 ||
+		    (ret = store__exec(s, pragma, err)) < 0) {
 			perr_prefix(err, "migration %s", store_migrations[version].name);
-			exec(s, "ROLLBACK", NULL);
+			store__exec(s, "ROLLBACK", NULL);
 			return ret;
 		}
-		if ((ret = exec(s, "COMMIT", err)) < 0)
+		if ((ret = store__exec(s, "COMMIT", err)) < 0)
 			return ret;
 	}
 	return 0;
@@ -256,11 +271,11 @@ int store_open(struct store **out, const char *path, int flags, struct perr *err
 	 * NORMAL sync is durable across application crashes, and a 64 MiB
 	 * page cache keeps the finding index hot on large ingests.
 	 */
-	if ((ret = exec(s, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;"
+	if ((ret = store__exec(s, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;"
 			   " PRAGMA temp_store = MEMORY", err)) < 0)
 		goto fail;
 	if (flags & STORE_WRITE) {
-		if ((ret = exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", err)) < 0 ||
+		if ((ret = store__exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", err)) < 0 ||
 		    (ret = migrate(s, err)) < 0)
 			goto fail;
 	} else if (user_version(s) < 1) {
@@ -289,8 +304,8 @@ int store_close(struct store *s, struct perr *err)
 		return 0;
 	if (s->in_tx)
 		store_rollback(s);
-	for (i = 0; i < S__COUNT; i++)
-		sqlite3_finalize(s->stmt[i]);
+	for (i = 0; i < STORE_CACHE; i++)
+		sqlite3_finalize(s->cache[i].st);
 	if (s->db && sqlite3_close(s->db) != SQLITE_OK)
 		ret = perr_set(err, P_EIO, "cannot close database '%s': %s", s->path,
 			       sqlite3_errmsg(s->db));
@@ -301,7 +316,7 @@ int store_close(struct store *s, struct perr *err)
 
 int store_begin(struct store *s, struct perr *err)
 {
-	int ret = exec(s, "BEGIN IMMEDIATE", err);
+	int ret = store__exec(s, "BEGIN IMMEDIATE", err);
 
 	if (!ret)
 		s->in_tx = true;
@@ -310,7 +325,7 @@ int store_begin(struct store *s, struct perr *err)
 
 int store_commit(struct store *s, struct perr *err)
 {
-	int ret = exec(s, "COMMIT", err);
+	int ret = store__exec(s, "COMMIT", err);
 
 	if (!ret)
 		s->in_tx = false;
@@ -321,9 +336,9 @@ void store_rollback(struct store *s)
 {
 	int i;
 
-	for (i = 0; i < S__COUNT; i++)
-		if (s->stmt[i])
-			sqlite3_reset(s->stmt[i]);
+	for (i = 0; i < STORE_CACHE; i++)
+		if (s->cache[i].st)
+			sqlite3_reset(s->cache[i].st);
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	s->in_tx = false;
 }
@@ -337,8 +352,8 @@ int store_secret_key(struct store *s, char out[static 65], struct perr *err)
 	size_t i;
 
 	if (sqlite3_prepare_v2(s->db, get, -1, &st, NULL) != SQLITE_OK)
-		return db_error(s, err, "read secret key");
-	rc = step(s, st);
+		return store__error(s, err, "read secret key");
+	rc = store__step(s, st);
 	if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 64) {
 		memcpy(out, sqlite3_column_text(st, 0), 64);
 		out[64] = '\0';
@@ -347,17 +362,17 @@ int store_secret_key(struct store *s, char out[static 65], struct perr *err)
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_error(s, err, "read secret key");
+		return store__error(s, err, "read secret key");
 	/* first use: 256 random bits, kept with the data they protect */
 	sqlite3_randomness(sizeof(raw), raw);
 	for (i = 0; i < sizeof(raw); i++)
 		snprintf(out + 2 * i, 3, "%02x", raw[i]);
 	if (sqlite3_prepare_v2(s->db, "INSERT INTO meta (key, value) VALUES ('secret_key', ?1)",
 			       -1, &st, NULL) != SQLITE_OK)
-		return db_error(s, err, "store secret key");
-	bind_text(st, 1, out);
-	if (step(s, st) != SQLITE_DONE)
-		ret = db_error(s, err, "store secret key");
+		return store__error(s, err, "store secret key");
+	store__bind_text(st, 1, out);
+	if (store__step(s, st) != SQLITE_DONE)
+		ret = store__error(s, err, "store secret key");
 	sqlite3_finalize(st);
 	return ret;
 }
@@ -367,7 +382,7 @@ int store_secret_key(struct store *s, char out[static 65], struct perr *err)
 static int get_or_insert(struct store *s, sqlite3_stmt *get, sqlite3_stmt *ins,
 			 int64_t *id_out, struct perr *err)
 {
-	int rc = step(s, get);
+	int rc = store__step(s, get);
 
 	if (rc == SQLITE_ROW) {
 		*id_out = sqlite3_column_int64(get, 0);
@@ -376,10 +391,10 @@ static int get_or_insert(struct store *s, sqlite3_stmt *get, sqlite3_stmt *ins,
 	}
 	sqlite3_reset(get);
 	if (rc != SQLITE_DONE)
-		return db_error(s, err, "lookup");
-	if (step(s, ins) != SQLITE_DONE) {
+		return store__error(s, err, "lookup");
+	if (store__step(s, ins) != SQLITE_DONE) {
 		sqlite3_reset(ins);
-		return db_error(s, err, "insert");
+		return store__error(s, err, "insert");
 	}
 	sqlite3_reset(ins);
 	*id_out = sqlite3_last_insert_rowid(s->db);
@@ -393,10 +408,10 @@ int store_app_ensure(struct store *s, const char *name, int64_t now, int64_t *id
 
 	if (!get)
 		return err->code;
-	bind_text(get, 1, name);
+	store__bind_text(get, 1, name);
 	if (!(ins = stmt(s, S_APP_INSERT, err)))
 		return err->code;
-	bind_text(ins, 1, name);
+	store__bind_text(ins, 1, name);
 	sqlite3_bind_int64(ins, 2, now);
 	return get_or_insert(s, get, ins, id_out, err);
 }
@@ -408,13 +423,13 @@ int store_component_ensure(struct store *s, int64_t app_id, const char *kind,
 
 	if (!get)
 		return err->code;
-	bind_text(get, 1, kind);
-	bind_text(get, 2, ident);
+	store__bind_text(get, 1, kind);
+	store__bind_text(get, 2, ident);
 	if (!(ins = stmt(s, S_COMP_INSERT, err)))
 		return err->code;
-	bind_id(ins, 1, app_id);
-	bind_text(ins, 2, kind);
-	bind_text(ins, 3, ident);
+	store__bind_id(ins, 1, app_id);
+	store__bind_text(ins, 2, kind);
+	store__bind_text(ins, 3, ident);
 	sqlite3_bind_int64(ins, 4, now);
 	return get_or_insert(s, get, ins, id_out, err);
 }
@@ -429,16 +444,16 @@ int store_scan_create(struct store *s, struct scan *scan, struct perr *err)
 	if (!st)
 		return err->code;
 	sqlite3_bind_int64(st, 1, scan->app_id);
-	bind_id(st, 2, scan->component_id);
-	bind_text(st, 3, scan->format);
-	bind_text(st, 4, scan->commit);
-	bind_text(st, 5, scan->branch);
+	store__bind_id(st, 2, scan->component_id);
+	store__bind_text(st, 3, scan->format);
+	store__bind_text(st, 4, scan->commit);
+	store__bind_text(st, 5, scan->branch);
 	sqlite3_bind_int64(st, 6, scan->scanned_at);
 	sqlite3_bind_int64(st, 7, scan->ingested_at);
-	bind_text(st, 8, scan->file_name);
-	bind_text(st, 9, scan->file_sha256);
+	store__bind_text(st, 8, scan->file_name);
+	store__bind_text(st, 9, scan->file_sha256);
 	sqlite3_bind_int(st, 10, scan->partial);
-	if ((ret = step_done(s, st, err, "create scan")) < 0)
+	if ((ret = store__step_done(s, st, err, "create scan")) < 0)
 		return ret;
 	scan->id = sqlite3_last_insert_rowid(s->db);
 	return 0;
@@ -452,9 +467,9 @@ int store_scan_add_tool(struct store *s, int64_t scan_id, const char *tool,
 	if (!st)
 		return err->code;
 	sqlite3_bind_int64(st, 1, scan_id);
-	bind_text(st, 2, tool);
-	bind_text(st, 3, version);
-	return step_done(s, st, err, "record scan tool");
+	store__bind_text(st, 2, tool);
+	store__bind_text(st, 3, version);
+	return store__step_done(s, st, err, "record scan tool");
 }
 
 int store_scan_finish(struct store *s, const struct scan *scan, struct perr *err)
@@ -470,7 +485,7 @@ int store_scan_finish(struct store *s, const struct scan *scan, struct perr *err
 	sqlite3_bind_int64(st, 5, scan->fixed_count);
 	sqlite3_bind_int64(st, 6, scan->reopened_count);
 	sqlite3_bind_int64(st, 7, scan->merged_count);
-	return step_done(s, st, err, "finish scan");
+	return store__step_done(s, st, err, "finish scan");
 }
 
 int store_scope_latest(struct store *s, const struct scan *scan, const char *tool,
@@ -481,14 +496,14 @@ int store_scope_latest(struct store *s, const struct scan *scan, const char *too
 
 	if (!st)
 		return err->code;
-	bind_text(st, 1, tool);
+	store__bind_text(st, 1, tool);
 	sqlite3_bind_int64(st, 2, scan->app_id);
-	bind_id(st, 3, scan->component_id);
+	store__bind_id(st, 3, scan->component_id);
 	sqlite3_bind_int64(st, 4, scan->id);
-	rc = step(s, st);
+	rc = store__step(s, st);
 	*latest = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_error(s, err, "latest scan");
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store__error(s, err, "latest scan");
 }
 
 int store_scope_next(struct store *s, const struct scan *scan, const char *tool,
@@ -499,21 +514,16 @@ int store_scope_next(struct store *s, const struct scan *scan, const char *tool,
 
 	if (!st)
 		return err->code;
-	bind_text(st, 1, tool);
+	store__bind_text(st, 1, tool);
 	sqlite3_bind_int64(st, 2, scan->app_id);
-	bind_id(st, 3, scan->component_id);
+	store__bind_id(st, 3, scan->component_id);
 	sqlite3_bind_int64(st, 4, scan->id);
 	sqlite3_bind_int64(st, 5, after);
-	rc = step(s, st);
+	rc = store__step(s, st);
 	*next = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	*next_scan_id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
 	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_error(s, err, "next scan");
-}
-
-static const char *col_text(sqlite3_stmt *st, int i)
-{
-	return (const char *)sqlite3_column_text(st, i);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store__error(s, err, "next scan");
 }
 
 int store_scans_each(struct store *s, const char *app, scan_cb cb, void *payload,
@@ -530,14 +540,14 @@ int store_scans_each(struct store *s, const char *app, scan_cb cb, void *payload
 	int rc, ret = 0;
 
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return db_error(s, err, "list scans");
-	bind_text(st, 1, app);
-	while ((rc = step(s, st)) == SQLITE_ROW) {
+		return store__error(s, err, "list scans");
+	store__bind_text(st, 1, app);
+	while ((rc = store__step(s, st)) == SQLITE_ROW) {
 		struct scan_row r = {
-			.id = sqlite3_column_int64(st, 0), .app = col_text(st, 1),
-			.component = col_text(st, 2), .format = col_text(st, 3),
-			.tools = col_text(st, 4), .commit = col_text(st, 5),
-			.branch = col_text(st, 6), .file_name = col_text(st, 7),
+			.id = sqlite3_column_int64(st, 0), .app = store__col_text(st, 1),
+			.component = store__col_text(st, 2), .format = store__col_text(st, 3),
+			.tools = store__col_text(st, 4), .commit = store__col_text(st, 5),
+			.branch = store__col_text(st, 6), .file_name = store__col_text(st, 7),
 			.scanned_at = sqlite3_column_int64(st, 8),
 			.ingested_at = sqlite3_column_int64(st, 9),
 			.partial = sqlite3_column_int(st, 10),
@@ -553,7 +563,7 @@ int store_scans_each(struct store *s, const char *app, scan_cb cb, void *payload
 			break;
 	}
 	if (!ret && rc != SQLITE_DONE)
-		ret = db_error(s, err, "list scans");
+		ret = store__error(s, err, "list scans");
 	sqlite3_finalize(st);
 	return ret;
 }
@@ -569,11 +579,11 @@ int store_finding_lookup(struct store *s, int64_t app_id, const char *fingerprin
 	if (!st)
 		return err->code;
 	sqlite3_bind_int64(st, 1, app_id);
-	bind_text(st, 2, fingerprint);
-	rc = step(s, st);
+	store__bind_text(st, 2, fingerprint);
+	rc = store__step(s, st);
 	if (rc == SQLITE_ROW) {
 		out->id = sqlite3_column_int64(st, 0);
-		if (status_parse(&out->status, col_text(st, 1)) < 0)
+		if (status_parse(&out->status, store__col_text(st, 1)) < 0)
 			out->status = STATUS_OPEN;
 		out->severity = (enum severity)sqlite3_column_int(st, 2);
 		out->first_seen = sqlite3_column_int64(st, 3);
@@ -584,7 +594,7 @@ int store_finding_lookup(struct store *s, int64_t app_id, const char *fingerprin
 	} else if (rc == SQLITE_DONE) {
 		ret = P_ENOTFOUND;
 	} else {
-		ret = db_error(s, err, "look up finding");
+		ret = store__error(s, err, "look up finding");
 	}
 	sqlite3_reset(st);
 	return ret;
@@ -599,19 +609,19 @@ int store_finding_create(struct store *s, const struct finding_new *f, int64_t *
 	if (!st)
 		return err->code;
 	sqlite3_bind_int64(st, 1, f->app_id);
-	bind_id(st, 2, f->component_id);
-	bind_text(st, 3, f->fingerprint);
-	bind_text(st, 4, kind_name(f->kind));
-	bind_text(st, 5, f->rule_id);
-	bind_text(st, 6, f->title);
-	bind_text(st, 7, f->path);
+	store__bind_id(st, 2, f->component_id);
+	store__bind_text(st, 3, f->fingerprint);
+	store__bind_text(st, 4, kind_name(f->kind));
+	store__bind_text(st, 5, f->rule_id);
+	store__bind_text(st, 6, f->title);
+	store__bind_text(st, 7, f->path);
 	sqlite3_bind_int(st, 8, f->severity);
-	bind_text(st, 9, status_name(f->status));
-	bind_text(st, 10, f->vuln_ids_json ? f->vuln_ids_json : "[]");
-	bind_text(st, 11, f->cwe_json ? f->cwe_json : "[]");
+	store__bind_text(st, 9, status_name(f->status));
+	store__bind_text(st, 10, f->vuln_ids_json ? f->vuln_ids_json : "[]");
+	store__bind_text(st, 11, f->cwe_json ? f->cwe_json : "[]");
 	sqlite3_bind_int64(st, 12, f->seen_at);
 	sqlite3_bind_int64(st, 13, f->scan_id);
-	if ((ret = step_done(s, st, err, "create finding")) < 0)
+	if ((ret = store__step_done(s, st, err, "create finding")) < 0)
 		return ret;
 	*id_out = sqlite3_last_insert_rowid(s->db);
 	return 0;
@@ -627,11 +637,11 @@ int store_finding_seen(struct store *s, const struct finding_seen *f, struct per
 	sqlite3_bind_int64(st, 2, f->scan_id);
 	sqlite3_bind_int64(st, 3, f->at);
 	sqlite3_bind_int(st, 4, f->severity);
-	bind_text(st, 5, status_name(f->status));
+	store__bind_text(st, 5, status_name(f->status));
 	sqlite3_bind_int64(st, 6, f->fixed_at);
 	sqlite3_bind_int(st, 7, f->reopened ? 1 : 0);
 	sqlite3_bind_int(st, 8, f->latest);
-	return step_done(s, st, err, "update finding");
+	return store__step_done(s, st, err, "update finding");
 }
 
 int store_evidence_put(struct store *s, const struct evidence_put *e, struct perr *err)
@@ -641,15 +651,15 @@ int store_evidence_put(struct store *s, const struct evidence_put *e, struct per
 	if (!st)
 		return err->code;
 	sqlite3_bind_int64(st, 1, e->finding_id);
-	bind_text(st, 2, e->ekey);
-	bind_text(st, 3, e->tool);
+	store__bind_text(st, 2, e->ekey);
+	store__bind_text(st, 3, e->tool);
 	sqlite3_bind_int64(st, 4, e->app_id);
-	bind_id(st, 5, e->component_id);
+	store__bind_id(st, 5, e->component_id);
 	sqlite3_bind_int64(st, 6, e->scan_id);
 	sqlite3_bind_int64(st, 7, e->at);
 	sqlite3_bind_int(st, 8, e->severity);
-	bind_text(st, 9, e->record_json);
-	return step_done(s, st, err, "store evidence");
+	store__bind_text(st, 9, e->record_json);
+	return store__step_done(s, st, err, "store evidence");
 }
 
 int store_scope_absent(struct store *s, const struct scan *scan, const char *tool,
@@ -663,16 +673,16 @@ int store_scope_absent(struct store *s, const struct scan *scan, const char *too
 	if (!mark)
 		return err->code;
 	sqlite3_bind_int64(mark, 1, scan->app_id);
-	bind_id(mark, 2, scan->component_id);
-	bind_text(mark, 3, tool);
+	store__bind_id(mark, 2, scan->component_id);
+	store__bind_text(mark, 3, tool);
 	sqlite3_bind_int64(mark, 4, scan->id);
-	while ((rc = step(s, mark)) == SQLITE_ROW) {
+	while ((rc = store__step(s, mark)) == SQLITE_ROW) {
 		ALLOC_GROW(ids, n + 1, alloc);
 		ids[n++] = sqlite3_column_int64(mark, 0);
 	}
 	sqlite3_reset(mark);
 	if (rc != SQLITE_DONE) {
-		ret = db_error(s, err, "mark absent findings");
+		ret = store__error(s, err, "mark absent findings");
 		goto done;
 	}
 	for (i = 0; i < n; i++) {
@@ -683,9 +693,9 @@ int store_scope_absent(struct store *s, const struct scan *scan, const char *too
 			goto done;
 		}
 		sqlite3_bind_int64(check, 1, ids[i]);
-		rc = step(s, check);
+		rc = store__step(s, check);
 		if (rc == SQLITE_ROW) {
-			if (status_parse(&status, col_text(check, 0)) < 0)
+			if (status_parse(&status, store__col_text(check, 0)) < 0)
 				status = STATUS_OPEN;
 			sqlite3_reset(check);
 			if ((ret = cb(ids[i], status, payload, err)) < 0)
@@ -693,7 +703,7 @@ int store_scope_absent(struct store *s, const struct scan *scan, const char *too
 		} else {
 			sqlite3_reset(check);
 			if (rc != SQLITE_DONE) {
-				ret = db_error(s, err, "check absent finding");
+				ret = store__error(s, err, "check absent finding");
 				goto done;
 			}
 		}
@@ -711,9 +721,9 @@ int store_finding_set_status(struct store *s, int64_t id, enum status status,
 	if (!st)
 		return err->code;
 	sqlite3_bind_int64(st, 1, id);
-	bind_text(st, 2, status_name(status));
+	store__bind_text(st, 2, status_name(status));
 	sqlite3_bind_int64(st, 3, fixed_at);
-	return step_done(s, st, err, "set status");
+	return store__step_done(s, st, err, "set status");
 }
 
 int store_event_add(struct store *s, const struct event *e, struct perr *err)
@@ -724,13 +734,13 @@ int store_event_add(struct store *s, const struct event *e, struct perr *err)
 		return err->code;
 	sqlite3_bind_int64(st, 1, e->finding_id);
 	sqlite3_bind_int64(st, 2, e->at);
-	bind_text(st, 3, event_name(e->type));
-	bind_text(st, 4, e->from);
-	bind_text(st, 5, e->to);
+	store__bind_text(st, 3, event_name(e->type));
+	store__bind_text(st, 4, e->from);
+	store__bind_text(st, 5, e->to);
 	sqlite3_bind_int64(st, 6, e->scan_id);
-	bind_text(st, 7, e->actor);
-	bind_text(st, 8, e->reason);
-	return step_done(s, st, err, "add event");
+	store__bind_text(st, 7, e->actor);
+	store__bind_text(st, 8, e->reason);
+	return store__step_done(s, st, err, "add event");
 }
 
 /* --- reading --- */
@@ -752,27 +762,27 @@ static void row_to_finding(sqlite3_stmt *st, struct finding *f, char *group_buf,
 {
 	memset(f, 0, sizeof(*f));
 	f->id = sqlite3_column_int64(st, 0);
-	f->app = col_text(st, 1);
-	f->component = col_text(st, 2);
-	f->title = col_text(st, 3);
-	f->rule_id = col_text(st, 4);
-	f->fingerprint = col_text(st, 5);
-	f->path = col_text(st, 6);
-	if (kind_parse(&f->kind, col_text(st, 7) ? col_text(st, 7) : "other") < 0)
+	f->app = store__col_text(st, 1);
+	f->component = store__col_text(st, 2);
+	f->title = store__col_text(st, 3);
+	f->rule_id = store__col_text(st, 4);
+	f->fingerprint = store__col_text(st, 5);
+	f->path = store__col_text(st, 6);
+	if (kind_parse(&f->kind, store__col_text(st, 7) ? store__col_text(st, 7) : "other") < 0)
 		f->kind = KIND_OTHER;
 	f->severity = (enum severity)sqlite3_column_int(st, 8);
-	if (status_parse(&f->status, col_text(st, 9)) < 0)
+	if (status_parse(&f->status, store__col_text(st, 9)) < 0)
 		f->status = STATUS_OPEN;
 	f->risk = sqlite3_column_type(st, 10) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 10);
-	f->tier = col_text(st, 11);
-	f->owner = col_text(st, 12);
+	f->tier = store__col_text(st, 11);
+	f->owner = store__col_text(st, 12);
 	if (sqlite3_column_type(st, 13) != SQLITE_NULL) {
 		snprintf(group_buf, glen, "%lld", (long long)sqlite3_column_int64(st, 13));
 		f->group = group_buf;
 	}
-	f->vuln_ids = col_text(st, 14);
-	f->cwe = col_text(st, 15);
-	f->tools = col_text(st, 16);
+	f->vuln_ids = store__col_text(st, 14);
+	f->cwe = store__col_text(st, 15);
+	f->tools = store__col_text(st, 16);
 	f->evidence_count = sqlite3_column_int(st, 17);
 	f->first_seen = sqlite3_column_int64(st, 18);
 	f->last_seen = sqlite3_column_int64(st, 19);
@@ -787,14 +797,14 @@ static int each_finding(struct store *s, sqlite3_stmt *st, finding_cb cb, void *
 	char group[32];
 	int rc, ret = 0;
 
-	while ((rc = step(s, st)) == SQLITE_ROW) {
+	while ((rc = store__step(s, st)) == SQLITE_ROW) {
 		struct finding f;
 
 		row_to_finding(st, &f, group, sizeof(group));
 		if ((ret = cb(&f, payload, err)) < 0)
 			return ret;
 	}
-	return rc == SQLITE_DONE ? 0 : db_error(s, err, "read findings");
+	return rc == SQLITE_DONE ? 0 : store__error(s, err, "read findings");
 }
 
 static int add_list_filter(struct pbuf *sql, const char *column, const char *const *list,
@@ -879,13 +889,13 @@ int store_findings_each(struct store *s, const struct finding_filter *flt, findi
 		goto oom;
 
 	if (sqlite3_prepare_v2(s->db, sql.buf, -1, &st, NULL) != SQLITE_OK) {
-		ret = db_error(s, err, "query findings");
+		ret = store__error(s, err, "query findings");
 		goto done;
 	}
 	if (b_app)
-		bind_text(st, b_app, flt->app);
+		store__bind_text(st, b_app, flt->app);
 	for (i = 0; flt->statuses && flt->statuses[i]; i++)
-		bind_text(st, b_status + (int)i, flt->statuses[i]);
+		store__bind_text(st, b_status + (int)i, flt->statuses[i]);
 	for (i = 0; flt->severities && flt->severities[i]; i++) {
 		enum severity sev = SEV_NONE;
 
@@ -895,13 +905,13 @@ int store_findings_each(struct store *s, const struct finding_filter *flt, findi
 	if (b_min)
 		sqlite3_bind_int(st, b_min, flt->min_severity);
 	if (b_tool)
-		bind_text(st, b_tool, flt->tool);
+		store__bind_text(st, b_tool, flt->tool);
 	if (b_kind)
-		bind_text(st, b_kind, flt->kind);
+		store__bind_text(st, b_kind, flt->kind);
 	if (b_rule)
-		bind_text(st, b_rule, flt->rule);
+		store__bind_text(st, b_rule, flt->rule);
 	if (b_glob)
-		bind_text(st, b_glob, flt->path_glob);
+		store__bind_text(st, b_glob, flt->path_glob);
 	if (b_since)
 		sqlite3_bind_int64(st, b_since, flt->since);
 	ret = each_finding(s, st, cb, payload, err);
@@ -922,9 +932,9 @@ int store_finding_get(struct store *s, int64_t id, finding_cb cb, void *payload,
 	int rc, ret;
 
 	if (sqlite3_prepare_v2(s->db, FINDING_COLUMNS " WHERE f.id = ?1", -1, &st, NULL) != SQLITE_OK)
-		return db_error(s, err, "read finding");
+		return store__error(s, err, "read finding");
 	sqlite3_bind_int64(st, 1, id);
-	rc = step(s, st);
+	rc = store__step(s, st);
 	if (rc == SQLITE_ROW) {
 		struct finding f;
 
@@ -933,7 +943,7 @@ int store_finding_get(struct store *s, int64_t id, finding_cb cb, void *payload,
 	} else if (rc == SQLITE_DONE) {
 		ret = perr_set(err, P_ENOTFOUND, "no finding with id %lld", (long long)id);
 	} else {
-		ret = db_error(s, err, "read finding");
+		ret = store__error(s, err, "read finding");
 	}
 	sqlite3_finalize(st);
 	return ret;
@@ -948,22 +958,22 @@ int store_evidence_each(struct store *s, int64_t finding_id, evidence_row_cb cb,
 	if (!st)
 		return err->code;
 	sqlite3_bind_int64(st, 1, finding_id);
-	while ((rc = step(s, st)) == SQLITE_ROW) {
+	while ((rc = store__step(s, st)) == SQLITE_ROW) {
 		struct evidence_row e = {
-			.id = sqlite3_column_int64(st, 0), .tool = col_text(st, 1),
+			.id = sqlite3_column_int64(st, 0), .tool = store__col_text(st, 1),
 			.first_scan_id = sqlite3_column_int64(st, 2),
 			.last_scan_id = sqlite3_column_int64(st, 3),
 			.first_seen = sqlite3_column_int64(st, 4),
 			.last_seen = sqlite3_column_int64(st, 5),
 			.severity = (enum severity)sqlite3_column_int(st, 6),
-			.record_json = col_text(st, 7),
+			.record_json = store__col_text(st, 7),
 		};
 
 		if ((ret = cb(&e, payload, err)) < 0)
 			break;
 	}
 	if (!ret && rc != SQLITE_DONE)
-		ret = db_error(s, err, "read evidence");
+		ret = store__error(s, err, "read evidence");
 	sqlite3_reset(st);
 	return ret;
 }
@@ -977,19 +987,19 @@ int store_events_each(struct store *s, int64_t finding_id, event_row_cb cb, void
 	if (!st)
 		return err->code;
 	sqlite3_bind_int64(st, 1, finding_id);
-	while ((rc = step(s, st)) == SQLITE_ROW) {
+	while ((rc = store__step(s, st)) == SQLITE_ROW) {
 		struct event_row e = {
 			.id = sqlite3_column_int64(st, 0), .at = sqlite3_column_int64(st, 1),
-			.scan_id = sqlite3_column_int64(st, 2), .type = col_text(st, 3),
-			.from = col_text(st, 4), .to = col_text(st, 5), .actor = col_text(st, 6),
-			.reason = col_text(st, 7),
+			.scan_id = sqlite3_column_int64(st, 2), .type = store__col_text(st, 3),
+			.from = store__col_text(st, 4), .to = store__col_text(st, 5), .actor = store__col_text(st, 6),
+			.reason = store__col_text(st, 7),
 		};
 
 		if ((ret = cb(&e, payload, err)) < 0)
 			break;
 	}
 	if (!ret && rc != SQLITE_DONE)
-		ret = db_error(s, err, "read events");
+		ret = store__error(s, err, "read events");
 	sqlite3_reset(st);
 	return ret;
 }
