@@ -9,6 +9,8 @@ static const struct format formats[] = {
 	  detect_sarif, parse_sarif },
 
 	/* --- SBOM, VEX and container (JSON) --- */
+	{ "trivy", "Trivy JSON (image, fs, repo, k8s: vulnerabilities, misconfigurations, secrets, licenses)",
+	  detect_trivy, parse_trivy },
 
 	/* --- dependency audit tools (JSON) --- */
 

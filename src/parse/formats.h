@@ -15,6 +15,7 @@
 DECLARE_FORMAT(sarif);
 
 /* --- SBOM, VEX and container (JSON) --- */
+DECLARE_FORMAT(trivy);
 
 /* --- dependency audit tools (JSON) --- */
 

@@ -613,6 +613,7 @@ long jrec_parse(const char *buf, size_t len, const struct jrec_format *fmt,
 	static const struct jrec_opts no_opts;
 	struct jrec_state *st = xcalloc(1, sizeof(*st));
 	yajl_status ys;
+	bool at_end = false;
 	long ret;
 	int i;
 
@@ -637,8 +638,11 @@ long jrec_parse(const char *buf, size_t len, const struct jrec_format *fmt,
 	if (fmt->multiple)
 		yajl_config(st->yajl, yajl_allow_multiple_values, 1);
 	ys = yajl_parse(st->yajl, (const unsigned char *)buf, len);
-	if (ys == yajl_status_ok)
+	if (ys == yajl_status_ok) {
 		ys = yajl_complete_parse(st->yajl);
+		/* yajl counts only this call's bytes: a premature end is at the end */
+		at_end = true;
+	}
 	if (ys != yajl_status_ok) {
 		if (ys == yajl_status_client_canceled) {
 			ret = err->code ? err->code : P_ERROR;
@@ -648,7 +652,7 @@ long jrec_parse(const char *buf, size_t len, const struct jrec_format *fmt,
 			char *nl;
 
 			json__where(where, sizeof(where), buf, len,
-				    yajl_get_bytes_consumed(st->yajl));
+				    at_end ? len : yajl_get_bytes_consumed(st->yajl));
 			if ((nl = strchr((char *)msg, '\n')))
 				*nl = '\0';
 			ret = perr_set(err, P_EINVALID, "%s: invalid JSON: %s", where, (char *)msg);
