@@ -11,6 +11,8 @@ static const struct format formats[] = {
 	/* --- SBOM, VEX and container (JSON) --- */
 	{ "trivy", "Trivy JSON (image, fs, repo, k8s: vulnerabilities, misconfigurations, secrets, licenses)",
 	  detect_trivy, parse_trivy },
+	{ "grype", "Grype JSON (image, directory or SBOM scans; ignored matches as suppressed)",
+	  detect_grype, parse_grype },
 
 	/* --- dependency audit tools (JSON) --- */
 

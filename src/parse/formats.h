@@ -16,6 +16,7 @@ DECLARE_FORMAT(sarif);
 
 /* --- SBOM, VEX and container (JSON) --- */
 DECLARE_FORMAT(trivy);
+DECLARE_FORMAT(grype);
 
 /* --- dependency audit tools (JSON) --- */
 

@@ -123,14 +123,14 @@ static void add_image_properties(struct evidence *ev, struct arena *a, const str
 	bool eosl;
 
 	if (digest && (at = strchr(digest, '@')))
-		kvlist_add(&ev->properties, a, "image_digest", at + 1);
-	kvlist_add(&ev->properties, a, "image_id", json_get_str(md, "ImageID"));
-	kvlist_add(&ev->properties, a, "os_family", json_get_str(os, "Family"));
-	kvlist_add(&ev->properties, a, "os_name", json_get_str(os, "Name"));
+		vulnkit__prop(&ev->properties, a, "image_digest", at + 1);
+	vulnkit__prop(&ev->properties, a, "image_id", json_get_str(md, "ImageID"));
+	vulnkit__prop(&ev->properties, a, "os_family", json_get_str(os, "Family"));
+	vulnkit__prop(&ev->properties, a, "os_name", json_get_str(os, "Name"));
 	if (json_get_bool(os, "EOSL", &eosl) && eosl)
-		kvlist_add(&ev->properties, a, "os_eosl", "true");
+		vulnkit__prop(&ev->properties, a, "os_eosl", "true");
 	/* a base image only appears as an OCI label some builders set */
-	kvlist_add(&ev->properties, a, "base_image",
+	vulnkit__prop(&ev->properties, a, "base_image",
 		   json_get_str(json_path(md, "ImageConfig.config.Labels"),
 				"org.opencontainers.image.base.name"));
 }
@@ -140,9 +140,9 @@ static void set_layer(struct evidence *ev, struct arena *a, const struct jnode *
 	const char *diff = json_get_str(layer, "DiffID"), *digest = json_get_str(layer, "Digest");
 
 	ev->loc.layer = diff ? diff : digest;
-	kvlist_add(&ev->properties, a, "layer_diff_id", diff);
-	kvlist_add(&ev->properties, a, "layer_digest", digest);
-	kvlist_add(&ev->properties, a, "layer_created_by", json_get_str(layer, "CreatedBy"));
+	vulnkit__prop(&ev->properties, a, "layer_diff_id", diff);
+	vulnkit__prop(&ev->properties, a, "layer_digest", digest);
+	vulnkit__prop(&ev->properties, a, "layer_created_by", json_get_str(layer, "CreatedBy"));
 }
 
 static void set_common(struct evidence *ev, struct arena *a, const struct result_ctx *rc,
@@ -160,9 +160,9 @@ static void set_common(struct evidence *ev, struct arena *a, const struct result
 	if (rc->image || rc->k8s)
 		add_image_properties(ev, a, rc);
 	set_layer(ev, a, json_get(node, "Layer"));
-	kvlist_add(&ev->properties, a, "target", rc->target);
-	kvlist_add(&ev->properties, a, "class", rc->class);
-	kvlist_add(&ev->properties, a, "target_type", rc->type);
+	vulnkit__prop(&ev->properties, a, "target", rc->target);
+	vulnkit__prop(&ev->properties, a, "class", rc->class);
+	vulnkit__prop(&ev->properties, a, "target_type", rc->type);
 }
 
 static void add_references(struct evidence *ev, struct arena *a, const struct jnode *node)
@@ -295,13 +295,13 @@ static int emit_vuln(struct trivy_state *st, const struct jrec *rec, const struc
 		ev.loc.path = path_normalize(a, rc->target);
 
 	status = json_get_str(v, "Status");
-	kvlist_add(&ev.properties, a, "status", status);
-	kvlist_add(&ev.properties, a, "fix_available", ev.loc.fixed_versions.n ? "true" : "false");
-	kvlist_add(&ev.properties, a, "pkg_id", json_get_str(v, "PkgID"));
-	kvlist_add(&ev.properties, a, "severity_source", json_get_str(v, "SeveritySource"));
-	kvlist_add(&ev.properties, a, "data_source", json_get_str(json_get(v, "DataSource"), "ID"));
-	kvlist_add(&ev.properties, a, "published_date", json_get_str(v, "PublishedDate"));
-	kvlist_add(&ev.properties, a, "last_modified_date", json_get_str(v, "LastModifiedDate"));
+	vulnkit__prop(&ev.properties, a, "status", status);
+	vulnkit__prop(&ev.properties, a, "fix_available", ev.loc.fixed_versions.n ? "true" : "false");
+	vulnkit__prop(&ev.properties, a, "pkg_id", json_get_str(v, "PkgID"));
+	vulnkit__prop(&ev.properties, a, "severity_source", json_get_str(v, "SeveritySource"));
+	vulnkit__prop(&ev.properties, a, "data_source", json_get_str(json_get(v, "DataSource"), "ID"));
+	vulnkit__prop(&ev.properties, a, "published_date", json_get_str(v, "PublishedDate"));
+	vulnkit__prop(&ev.properties, a, "last_modified_date", json_get_str(v, "LastModifiedDate"));
 	return st->cb(&ev, st->payload, err);
 }
 
@@ -374,11 +374,11 @@ static int emit_misconf(struct trivy_state *st, const struct jrec *rec,
 		ev.suppressed = true;
 		ev.suppression_kind = "exception";
 	}
-	kvlist_add(&ev.properties, a, "status", status);
-	kvlist_add(&ev.properties, a, "avd_id", avd);
-	kvlist_add(&ev.properties, a, "check_type", json_get_str(m, "Type"));
-	kvlist_add(&ev.properties, a, "namespace", json_get_str(m, "Namespace"));
-	kvlist_add(&ev.properties, a, "service", json_get_str(cause, "Service"));
+	vulnkit__prop(&ev.properties, a, "status", status);
+	vulnkit__prop(&ev.properties, a, "avd_id", avd);
+	vulnkit__prop(&ev.properties, a, "check_type", json_get_str(m, "Type"));
+	vulnkit__prop(&ev.properties, a, "namespace", json_get_str(m, "Namespace"));
+	vulnkit__prop(&ev.properties, a, "service", json_get_str(cause, "Service"));
 	return st->cb(&ev, st->payload, err);
 }
 
@@ -420,7 +420,7 @@ static int emit_secret(struct trivy_state *st, const struct jrec *rec,
 	fields[2] = ev.loc.path;
 	fields[3] = match ? match : arena_printf(a, "lines %u-%u", ev.loc.start_line, ev.loc.end_line);
 	ev.secret_hash = vulnkit__secret_hash(st->opts, a, fields, ARRAY_SIZE(fields));
-	kvlist_add(&ev.properties, a, "category", json_get_str(s, "Category"));
+	vulnkit__prop(&ev.properties, a, "category", json_get_str(s, "Category"));
 	return st->cb(&ev, st->payload, err);
 }
 
@@ -449,9 +449,9 @@ static int emit_license(struct trivy_state *st, const struct jrec *rec,
 		ev.loc.path = path_normalize(a, rc->target);
 	if (json_get_str(l, "Link") && *json_get_str(l, "Link"))
 		strlist_add(&ev.references, a, json_get_str(l, "Link"));
-	kvlist_add(&ev.properties, a, "license", name);
-	kvlist_add(&ev.properties, a, "license_category", category);
-	kvlist_add(&ev.properties, a, "license_confidence", json_text(json_get(l, "Confidence")));
+	vulnkit__prop(&ev.properties, a, "license", name);
+	vulnkit__prop(&ev.properties, a, "license_category", category);
+	vulnkit__prop(&ev.properties, a, "license_confidence", json_text(json_get(l, "Confidence")));
 	return st->cb(&ev, st->payload, err);
 }
 

@@ -141,3 +141,9 @@ void vulnkit__fork_properties(struct evidence *one, const struct evidence *base,
 		kvlist_add(&one->properties, a, base->properties.v[k].key,
 			   base->properties.v[k].value);
 }
+
+void vulnkit__prop(struct kvlist *l, struct arena *a, const char *key, const char *value)
+{
+	if (value && *value)
+		kvlist_add(l, a, key, value);
+}

@@ -44,6 +44,9 @@ void vulnkit__add_strings(struct strlist *l, struct arena *a, const struct jnode
 /* Add a vulnerability id (normalised), CVE first. */
 void vulnkit__add_id(struct evidence *ev, struct arena *a, const char *id);
 
+/* kvlist_add, skipping NULL and empty values (reports write "" for "none"). */
+void vulnkit__prop(struct kvlist *l, struct arena *a, const char *key, const char *value);
+
 /*
  * Copy ev's properties into one's own list, so that per-location evidence
  * built from a shared base can add properties of its own.

@@ -155,6 +155,20 @@ static void test_sca_json__trivy_packages_and_tool(void **state)
 	assert_string_equal(t.tool_version, "0.58.1");
 }
 
+static void test_sca_json__grype_counts(void **state)
+{
+	struct tally t;
+
+	assert_int_equal(tally_file(&t, "grype", "tests/fixtures/grype/dir-ignored.json"), 0);
+	assert_int_equal(t.evidence, 5);
+	assert_int_equal(t.suppressed, 2);
+	assert_int_equal(t.tools, 1);
+	assert_string_equal(t.tool_version, "0.74.7");
+	assert_int_equal(tally_file(&t, "grype", "tests/fixtures/grype/empty.json"), 0);
+	assert_int_equal(t.evidence, 0);
+	assert_int_equal(t.tools, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -163,6 +177,7 @@ int main(void)
 		cmocka_unit_test(test_sca_json__purl_type),
 		cmocka_unit_test(test_sca_json__secret_hash_is_keyed),
 		cmocka_unit_test(test_sca_json__trivy_packages_and_tool),
+		cmocka_unit_test(test_sca_json__grype_counts),
 	};
 
 	return cmocka_run_group_tests_name("sca_json", tests, NULL, NULL);
