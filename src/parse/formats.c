@@ -13,6 +13,8 @@ static const struct format formats[] = {
 	  detect_trivy, parse_trivy },
 	{ "grype", "Grype JSON (image, directory or SBOM scans; ignored matches as suppressed)",
 	  detect_grype, parse_grype },
+	{ "cyclonedx", "CycloneDX 1.2-1.6 JSON SBOM (components as inventory; vulnerabilities and VEX analysis)",
+	  detect_cyclonedx, parse_cyclonedx },
 
 	/* --- dependency audit tools (JSON) --- */
 

@@ -17,6 +17,7 @@ DECLARE_FORMAT(sarif);
 /* --- SBOM, VEX and container (JSON) --- */
 DECLARE_FORMAT(trivy);
 DECLARE_FORMAT(grype);
+DECLARE_FORMAT(cyclonedx);
 
 /* --- dependency audit tools (JSON) --- */
 

@@ -74,6 +74,14 @@ static int tally_file(struct tally *t, const char *format, const char *path)
 	return 0;
 }
 
+static const char *corpus(const char *name, char *out, size_t n)
+{
+	const char *dir = getenv("POSTURE_CORPUS");
+
+	snprintf(out, n, "%s/%s", dir ? dir : "../shared/corpus", name);
+	return out;
+}
+
 static void test_sca_json__severity_words(void **state)
 {
 	assert_int_equal(vulnkit__severity_word("CRITICAL"), SEV_CRITICAL);
@@ -169,6 +177,46 @@ static void test_sca_json__grype_counts(void **state)
 	assert_int_equal(t.tools, 1);
 }
 
+/* An SBOM without vulnerabilities: every component (nested too) is inventory, no evidence. */
+static void test_sca_json__cyclonedx_corpus_packages(void **state)
+{
+	static const char *const files[] = {
+		"cyclonedx-npm-sample-app-spec1.5.json", "cyclonedx-npm-sample-app-spec1.6.json",
+	};
+	char path[4096];
+	struct tally t;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		if (tally_file(&t, "cyclonedx", corpus(files[i], path, sizeof(path)))) {
+			print_message("skipped: %s not found\n", path);
+			continue;
+		}
+		assert_int_equal(t.evidence, 0);
+		assert_int_equal(t.packages, 85);
+		assert_int_equal(t.packages_with_purl, 85);
+		assert_string_equal(t.first_purl, "pkg:npm/axios@0.21.0");
+		assert_int_equal(t.tools, 1);
+		assert_string_equal(t.tool, "cyclonedx-npm");
+		assert_string_equal(t.tool_version, "6.0.1");
+	}
+}
+
+static void test_sca_json__cyclonedx_fixture(void **state)
+{
+	struct tally t;
+
+	assert_int_equal(tally_file(&t, "cyclonedx", "tests/fixtures/cyclonedx/vdr-vex-1.5.json"), 0);
+	assert_int_equal(t.evidence, 6);
+	assert_int_equal(t.suppressed, 1);
+	assert_int_equal(t.packages, 6); /* nested ones too; not the subject */
+	assert_string_equal(t.tool, "Dependency-Track");
+	assert_int_equal(tally_file(&t, "cyclonedx", "tests/fixtures/cyclonedx/sbom-only-1.6.json"), 0);
+	assert_int_equal(t.evidence, 0);
+	assert_int_equal(t.packages, 1);
+	assert_string_equal(t.tool, "syft");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -178,6 +226,8 @@ int main(void)
 		cmocka_unit_test(test_sca_json__secret_hash_is_keyed),
 		cmocka_unit_test(test_sca_json__trivy_packages_and_tool),
 		cmocka_unit_test(test_sca_json__grype_counts),
+		cmocka_unit_test(test_sca_json__cyclonedx_corpus_packages),
+		cmocka_unit_test(test_sca_json__cyclonedx_fixture),
 	};
 
 	return cmocka_run_group_tests_name("sca_json", tests, NULL, NULL);
