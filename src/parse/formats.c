@@ -15,6 +15,8 @@ static const struct format formats[] = {
 	  detect_grype, parse_grype },
 	{ "cyclonedx", "CycloneDX 1.2-1.6 JSON SBOM (components as inventory; vulnerabilities and VEX analysis)",
 	  detect_cyclonedx, parse_cyclonedx },
+	{ "spdx", "SPDX 2.2/2.3 JSON SBOM (packages as inventory; no evidence)",
+	  detect_spdx, parse_spdx },
 
 	/* --- dependency audit tools (JSON) --- */
 

@@ -18,6 +18,7 @@ DECLARE_FORMAT(sarif);
 DECLARE_FORMAT(trivy);
 DECLARE_FORMAT(grype);
 DECLARE_FORMAT(cyclonedx);
+DECLARE_FORMAT(spdx);
 
 /* --- dependency audit tools (JSON) --- */
 

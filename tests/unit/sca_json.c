@@ -217,6 +217,22 @@ static void test_sca_json__cyclonedx_fixture(void **state)
 	assert_string_equal(t.tool, "syft");
 }
 
+/* Packages seen: 3 (the described image is the subject), purls from externalRefs. */
+static void test_sca_json__spdx_packages(void **state)
+{
+	struct tally t;
+
+	assert_int_equal(tally_file(&t, "spdx", "tests/fixtures/spdx/syft-image-2.3.json"), 0);
+	assert_int_equal(t.evidence, 0);
+	assert_int_equal(t.packages, 3);
+	assert_int_equal(t.packages_with_purl, 2);
+	assert_string_equal(t.first_purl,
+			    "pkg:apk/alpine/libcrypto3@3.1.3-r0?arch=x86_64&upstream=openssl&distro=alpine-3.18.4");
+	assert_int_equal(t.tools, 1);
+	assert_string_equal(t.tool, "syft");
+	assert_string_equal(t.tool_version, "1.18.1");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -228,6 +244,7 @@ int main(void)
 		cmocka_unit_test(test_sca_json__grype_counts),
 		cmocka_unit_test(test_sca_json__cyclonedx_corpus_packages),
 		cmocka_unit_test(test_sca_json__cyclonedx_fixture),
+		cmocka_unit_test(test_sca_json__spdx_packages),
 	};
 
 	return cmocka_run_group_tests_name("sca_json", tests, NULL, NULL);
