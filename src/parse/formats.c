@@ -17,6 +17,8 @@ static const struct format formats[] = {
 	  detect_cyclonedx, parse_cyclonedx },
 	{ "spdx", "SPDX 2.2/2.3 JSON SBOM (packages as inventory; no evidence)",
 	  detect_spdx, parse_spdx },
+	{ "openvex", "OpenVEX 0.2 statements (status per vulnerability and product)",
+	  detect_openvex, parse_openvex },
 
 	/* --- dependency audit tools (JSON) --- */
 

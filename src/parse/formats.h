@@ -19,6 +19,7 @@ DECLARE_FORMAT(trivy);
 DECLARE_FORMAT(grype);
 DECLARE_FORMAT(cyclonedx);
 DECLARE_FORMAT(spdx);
+DECLARE_FORMAT(openvex);
 
 /* --- dependency audit tools (JSON) --- */
 
