@@ -19,6 +19,8 @@ static const struct format formats[] = {
 	  detect_spdx, parse_spdx },
 	{ "openvex", "OpenVEX 0.2 statements (status per vulnerability and product)",
 	  detect_openvex, parse_openvex },
+	{ "osv-scanner", "OSV-Scanner JSON (lock files, SBOMs, images; aliased vulnerabilities grouped)",
+	  detect_osv_scanner, parse_osv_scanner },
 
 	/* --- dependency audit tools (JSON) --- */
 

@@ -20,6 +20,7 @@ DECLARE_FORMAT(grype);
 DECLARE_FORMAT(cyclonedx);
 DECLARE_FORMAT(spdx);
 DECLARE_FORMAT(openvex);
+DECLARE_FORMAT(osv_scanner);
 
 /* --- dependency audit tools (JSON) --- */
 

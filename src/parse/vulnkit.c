@@ -147,3 +147,89 @@ void vulnkit__prop(struct kvlist *l, struct arena *a, const char *key, const cha
 	if (value && *value)
 		kvlist_add(l, a, key, value);
 }
+
+/* Percent-encode what a purl name segment may not contain (keeps '/' for namespaces). */
+static void purl_encode(struct pbuf *b, const char *s, bool keep_slash)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		int ret;
+
+		if (isalnum(c) || c == '.' || c == '-' || c == '_' || c == '~' ||
+		    (keep_slash && c == '/'))
+			ret = pbuf_addch(b, c);
+		else
+			ret = pbuf_addch(b, '%') < 0 ? -1 :
+			      pbuf_addch(b, hex[c >> 4]) < 0 ? -1 : pbuf_addch(b, hex[c & 15]);
+		if (ret < 0)
+			return;
+	}
+}
+
+const char *vulnkit__purl_from_osv(struct arena *a, const char *ecosystem, const char *name,
+				   const char *version, const char **type_out)
+{
+	static const char *const map[][2] = {
+		{ "npm", "npm" }, { "PyPI", "pypi" }, { "Go", "golang" }, { "crates.io", "cargo" },
+		{ "Maven", "maven" }, { "RubyGems", "gem" }, { "NuGet", "nuget" },
+		{ "Packagist", "composer" }, { "Pub", "pub" }, { "Hex", "hex" },
+		{ "SwiftURL", "swift" }, { "Hackage", "hackage" }, { "CRAN", "cran" },
+		{ "Debian", "deb" }, { "Ubuntu", "deb" }, { "Alpine", "apk" },
+	};
+	struct pbuf b = PBUF_INIT;
+	const char *type = NULL, *res = NULL, *colon;
+	size_t i, elen;
+	int ret = 0;
+
+	if (type_out)
+		*type_out = NULL;
+	if (!ecosystem || !name || !*name)
+		return NULL;
+	/* "Debian:12", "Alpine:v3.18": the release does not change the type */
+	elen = strcspn(ecosystem, ":");
+	for (i = 0; i < ARRAY_SIZE(map); i++)
+		if (strlen(map[i][0]) == elen && !strncmp(ecosystem, map[i][0], elen))
+			type = map[i][1];
+	if (!type)
+		return NULL;
+	if (type_out)
+		*type_out = type;
+	ret = pbuf_addf(&b, "pkg:%s/", type);
+	if (!ret && (!strcmp(type, "deb") || !strcmp(type, "apk")))
+		ret = pbuf_addf(&b, "%s/", ecosystem[0] == 'U' ? "ubuntu" :
+				ecosystem[0] == 'A' ? "alpine" : "debian");
+	if (ret < 0)
+		goto done;
+	if (!strcmp(type, "maven") && (colon = strchr(name, ':'))) {
+		/* "org.apache.logging.log4j:log4j-core" -> namespace/name */
+		struct pbuf group = PBUF_INIT;
+
+		if (pbuf_add(&group, name, (size_t)(colon - name)) == 0) {
+			purl_encode(&b, group.buf, false);
+			if (pbuf_addch(&b, '/') == 0)
+				purl_encode(&b, colon + 1, false);
+		}
+		pbuf_release(&group);
+	} else if (!strcmp(type, "pypi")) {
+		/* the purl spec: PyPI names are lower case, '_' is '-' */
+		char *low = arena_strdup(a, name), *q;
+
+		for (q = low; *q; q++)
+			*q = *q == '_' ? '-' : (char)tolower((unsigned char)*q);
+		purl_encode(&b, low, false);
+	} else {
+		/* npm scopes and Go module paths are namespaces: keep their '/' */
+		purl_encode(&b, name, true);
+	}
+	if (version && *version) {
+		if (pbuf_addch(&b, '@') < 0)
+			goto done;
+		purl_encode(&b, version, false);
+	}
+	res = arena_strndup(a, b.buf, b.len);
+done:
+	pbuf_release(&b);
+	return res;
+}

@@ -44,6 +44,14 @@ void vulnkit__add_strings(struct strlist *l, struct arena *a, const struct jnode
 /* Add a vulnerability id (normalised), CVE first. */
 void vulnkit__add_id(struct evidence *ev, struct arena *a, const char *id);
 
+/*
+ * A purl built from an OSV ecosystem name ("npm", "PyPI", "Go", "crates.io",
+ * "Maven", ...), package name and version, in arena; NULL for ecosystems
+ * without a purl type. *type_out (may be NULL) gets the purl type.
+ */
+const char *vulnkit__purl_from_osv(struct arena *a, const char *ecosystem, const char *name,
+				   const char *version, const char **type_out);
+
 /* kvlist_add, skipping NULL and empty values (reports write "" for "none"). */
 void vulnkit__prop(struct kvlist *l, struct arena *a, const char *key, const char *value);
 

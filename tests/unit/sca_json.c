@@ -125,6 +125,29 @@ static void test_sca_json__purl_type(void **state)
 	arena_release(&a);
 }
 
+static void test_sca_json__purl_from_osv(void **state)
+{
+	struct arena a = ARENA_INIT;
+	const char *type;
+
+	assert_string_equal(vulnkit__purl_from_osv(&a, "npm", "@babel/traverse", "7.22.5", &type),
+			    "pkg:npm/%40babel/traverse@7.22.5");
+	assert_string_equal(type, "npm");
+	assert_string_equal(vulnkit__purl_from_osv(&a, "PyPI", "Flask_Login", "0.6.2", NULL),
+			    "pkg:pypi/flask-login@0.6.2");
+	assert_string_equal(vulnkit__purl_from_osv(&a, "Maven", "org.apache.logging.log4j:log4j-core",
+						   "2.14.1", NULL),
+			    "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1");
+	assert_string_equal(vulnkit__purl_from_osv(&a, "Go", "golang.org/x/net", "0.7.0", NULL),
+			    "pkg:golang/golang.org/x/net@0.7.0");
+	assert_string_equal(vulnkit__purl_from_osv(&a, "Debian:12", "openssl", "3.0.11-1~deb12u2", NULL),
+			    "pkg:deb/debian/openssl@3.0.11-1~deb12u2");
+	assert_string_equal(vulnkit__purl_from_osv(&a, "crates.io", "time", NULL, NULL), "pkg:cargo/time");
+	assert_null(vulnkit__purl_from_osv(&a, "Linux", "kernel", "6.1", &type));
+	assert_null(type);
+	arena_release(&a);
+}
+
 static void test_sca_json__secret_hash_is_keyed(void **state)
 {
 	struct arena a = ARENA_INIT;
@@ -239,6 +262,7 @@ int main(void)
 		cmocka_unit_test(test_sca_json__severity_words),
 		cmocka_unit_test(test_sca_json__cvss_prefers_newest_version),
 		cmocka_unit_test(test_sca_json__purl_type),
+		cmocka_unit_test(test_sca_json__purl_from_osv),
 		cmocka_unit_test(test_sca_json__secret_hash_is_keyed),
 		cmocka_unit_test(test_sca_json__trivy_packages_and_tool),
 		cmocka_unit_test(test_sca_json__grype_counts),
