@@ -155,8 +155,8 @@ static int on_inventory(const struct jrec *rec, void *payload, struct perr *err)
 		return 0;
 	}
 	if (!json_is(rec->node, JOBJ))
-		return perr_set(err, P_EINVALID, "the component is a %s, not an object",
-				json_type_name(rec->node->type));
+		return perr_set(err, P_EINVALID, "the component is %s, not an object",
+				vulnkit__a_type(rec->node));
 	index_component(st, rec->node, rec->arena, 0);
 	return 0;
 }
@@ -302,14 +302,14 @@ static int on_vulnerability(const struct jrec *rec, void *payload, struct perr *
 	int ret;
 
 	if (!json_is(v, JOBJ))
-		return perr_set(err, P_EINVALID, "the vulnerability is a %s, not an object",
-				json_type_name(v->type));
+		return perr_set(err, P_EINVALID, "the vulnerability is %s, not an object",
+				vulnkit__a_type(v));
 	if (!id)
 		return perr_set(err, P_EINVALID, "'id' is missing");
 	affects = json_get(v, "affects");
 	if (affects && !json_is(affects, JARR))
-		return perr_set(err, P_EINVALID, "'affects' is a %s, not an array",
-				json_type_name(affects->type));
+		return perr_set(err, P_EINVALID, "'affects' is %s, not an array",
+				vulnkit__a_type(affects));
 	evidence_init(&ev);
 	/* 1.5+: the tools that found this vulnerability */
 	tool = json_at(json_get(json_get(v, "tools"), "components"), 0);

@@ -21,6 +21,8 @@ static const struct format formats[] = {
 	  detect_openvex, parse_openvex },
 	{ "osv-scanner", "OSV-Scanner JSON (lock files, SBOMs, images; aliased vulnerabilities grouped)",
 	  detect_osv_scanner, parse_osv_scanner },
+	{ "govulncheck", "govulncheck -json stream (Go; module, package or symbol-level reachability)",
+	  detect_govulncheck, parse_govulncheck },
 
 	/* --- dependency audit tools (JSON) --- */
 

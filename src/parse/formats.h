@@ -21,6 +21,7 @@ DECLARE_FORMAT(cyclonedx);
 DECLARE_FORMAT(spdx);
 DECLARE_FORMAT(openvex);
 DECLARE_FORMAT(osv_scanner);
+DECLARE_FORMAT(govulncheck);
 
 /* --- dependency audit tools (JSON) --- */
 

@@ -117,8 +117,8 @@ static int emit_match(struct grype_state *st, const struct jrec *rec, struct per
 	int ret;
 
 	if (!json_is(m, JOBJ))
-		return perr_set(err, P_EINVALID, "the match is a %s, not an object",
-				json_type_name(m->type));
+		return perr_set(err, P_EINVALID, "the match is %s, not an object",
+				vulnkit__a_type(m));
 	if (!id)
 		return perr_set(err, P_EINVALID, "'vulnerability.id' is missing");
 	if (!json_is(art, JOBJ))

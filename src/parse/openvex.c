@@ -77,8 +77,8 @@ static int on_statement(const struct jrec *rec, void *payload, struct perr *err)
 	int ret;
 
 	if (!json_is(s, JOBJ))
-		return perr_set(err, P_EINVALID, "the statement is a %s, not an object",
-				json_type_name(s->type));
+		return perr_set(err, P_EINVALID, "the statement is %s, not an object",
+				vulnkit__a_type(s));
 	vuln = json_get(s, "vulnerability");
 	name = json_is(vuln, JSTR) ? json_str(vuln) : json_get_str(vuln, "name");
 	if (!name)
@@ -90,8 +90,8 @@ static int on_statement(const struct jrec *rec, void *payload, struct perr *err)
 		return perr_set(err, P_EINVALID, "'status' is missing");
 	products = json_get(s, "products");
 	if (products && !json_is(products, JARR))
-		return perr_set(err, P_EINVALID, "'products' is a %s, not an array",
-				json_type_name(products->type));
+		return perr_set(err, P_EINVALID, "'products' is %s, not an array",
+				vulnkit__a_type(products));
 
 	evidence_init(&ev);
 	ev.tool = "openvex";

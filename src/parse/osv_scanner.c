@@ -187,17 +187,17 @@ static int on_package(const struct jrec *rec, void *payload, struct perr *err)
 	int ret;
 
 	if (!json_is(p, JOBJ))
-		return perr_set(err, P_EINVALID, "the package is a %s, not an object",
-				json_type_name(p->type));
+		return perr_set(err, P_EINVALID, "the package is %s, not an object",
+				vulnkit__a_type(p));
 	pkgnode = json_get(p, "package");
 	groups = json_get(p, "groups");
 	vulns = json_get(p, "vulnerabilities");
 	if (vulns && !json_is(vulns, JARR))
-		return perr_set(err, P_EINVALID, "'vulnerabilities' is a %s, not an array",
-				json_type_name(vulns->type));
+		return perr_set(err, P_EINVALID, "'vulnerabilities' is %s, not an array",
+				vulnkit__a_type(vulns));
 	if (groups && !json_is(groups, JARR))
-		return perr_set(err, P_EINVALID, "'groups' is a %s, not an array",
-				json_type_name(groups->type));
+		return perr_set(err, P_EINVALID, "'groups' is %s, not an array",
+				vulnkit__a_type(groups));
 	pkg.name = json_get_str(pkgnode, "name");
 	pkg.version = json_get_str(pkgnode, "version");
 	pkg.ecosystem = json_get_str(pkgnode, "ecosystem");

@@ -113,8 +113,8 @@ static int on_record(const struct jrec *rec, void *payload, struct perr *err)
 		return 0;
 	}
 	if (!json_is(p, JOBJ))
-		return perr_set(err, P_EINVALID, "the package is a %s, not an object",
-				json_type_name(p->type));
+		return perr_set(err, P_EINVALID, "the package is %s, not an object",
+				vulnkit__a_type(p));
 	memset(&pkg, 0, sizeof(pkg));
 	pkg.ref = json_get_str(p, "SPDXID");
 	if (is_described(rec, pkg.ref))

@@ -491,8 +491,8 @@ static int on_record(const struct jrec *rec, void *payload, struct perr *err)
 	}
 	which = rec->which % NREC;
 	if (!json_is(rec->node, JOBJ))
-		return perr_set(err, P_EINVALID, "the entry is a %s, not an object",
-				json_type_name(rec->node->type));
+		return perr_set(err, P_EINVALID, "the entry is %s, not an object",
+				vulnkit__a_type(rec->node));
 	read_context(&rc, rec, rec->arena);
 	switch (which) {
 	case REC_VULN:

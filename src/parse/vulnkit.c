@@ -233,3 +233,12 @@ done:
 	pbuf_release(&b);
 	return res;
 }
+
+const char *vulnkit__a_type(const struct jnode *n)
+{
+	static const char *const names[] = {
+		"null", "a boolean", "a number", "a string", "an array", "an object",
+	};
+
+	return n ? names[n->type] : "missing";
+}

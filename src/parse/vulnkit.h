@@ -52,6 +52,9 @@ void vulnkit__add_id(struct evidence *ev, struct arena *a, const char *id);
 const char *vulnkit__purl_from_osv(struct arena *a, const char *ecosystem, const char *name,
 				   const char *version, const char **type_out);
 
+/* "a string", "an object", "null": a JSON type with its article, for messages. */
+const char *vulnkit__a_type(const struct jnode *n);
+
 /* kvlist_add, skipping NULL and empty values (reports write "" for "none"). */
 void vulnkit__prop(struct kvlist *l, struct arena *a, const char *key, const char *value);
 

@@ -256,6 +256,20 @@ static void test_sca_json__spdx_packages(void **state)
 	assert_string_equal(t.tool_version, "1.18.1");
 }
 
+/* osv entries after their findings still name them; tool version from config. */
+static void test_sca_json__govulncheck_stream(void **state)
+{
+	struct tally t;
+
+	assert_int_equal(tally_file(&t, "govulncheck", "tests/fixtures/govulncheck/source-scan.json"), 0);
+	assert_int_equal(t.evidence, 5);
+	assert_int_equal(t.tools, 1);
+	assert_string_equal(t.tool_version, "v1.1.3");
+	assert_int_equal(tally_file(&t, "govulncheck", "tests/fixtures/govulncheck/clean.json"), 0);
+	assert_int_equal(t.evidence, 0);
+	assert_int_equal(t.tools, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -269,6 +283,7 @@ int main(void)
 		cmocka_unit_test(test_sca_json__cyclonedx_corpus_packages),
 		cmocka_unit_test(test_sca_json__cyclonedx_fixture),
 		cmocka_unit_test(test_sca_json__spdx_packages),
+		cmocka_unit_test(test_sca_json__govulncheck_stream),
 	};
 
 	return cmocka_run_group_tests_name("sca_json", tests, NULL, NULL);
