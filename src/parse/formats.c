@@ -23,6 +23,10 @@ static const struct format formats[] = {
 	  detect_osv_scanner, parse_osv_scanner },
 	{ "govulncheck", "govulncheck -json stream (Go; module, package or symbol-level reachability)",
 	  detect_govulncheck, parse_govulncheck },
+	{ "gitlab-dependency-scanning", "GitLab dependency scanning report (security report schema 14.x-15.x)",
+	  detect_gitlab_dependency_scanning, parse_gitlab_dependency_scanning },
+	{ "gitlab-container-scanning", "GitLab container scanning report (security report schema 14.x-15.x)",
+	  detect_gitlab_container_scanning, parse_gitlab_container_scanning },
 
 	/* --- dependency audit tools (JSON) --- */
 

@@ -22,6 +22,8 @@ DECLARE_FORMAT(spdx);
 DECLARE_FORMAT(openvex);
 DECLARE_FORMAT(osv_scanner);
 DECLARE_FORMAT(govulncheck);
+DECLARE_FORMAT(gitlab_dependency_scanning);
+DECLARE_FORMAT(gitlab_container_scanning);
 
 /* --- dependency audit tools (JSON) --- */
 
