@@ -27,6 +27,8 @@ static const struct format formats[] = {
 	  detect_gitlab_dependency_scanning, parse_gitlab_dependency_scanning },
 	{ "gitlab-container-scanning", "GitLab container scanning report (security report schema 14.x-15.x)",
 	  detect_gitlab_container_scanning, parse_gitlab_container_scanning },
+	{ "dependency-track", "Dependency-Track findings export (Finding Packaging Format 1.x JSON)",
+	  detect_dependency_track, parse_dependency_track },
 
 	/* --- dependency audit tools (JSON) --- */
 

@@ -24,6 +24,7 @@ DECLARE_FORMAT(osv_scanner);
 DECLARE_FORMAT(govulncheck);
 DECLARE_FORMAT(gitlab_dependency_scanning);
 DECLARE_FORMAT(gitlab_container_scanning);
+DECLARE_FORMAT(dependency_track);
 
 /* --- dependency audit tools (JSON) --- */
 

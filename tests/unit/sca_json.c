@@ -270,6 +270,20 @@ static void test_sca_json__govulncheck_stream(void **state)
 	assert_int_equal(t.tools, 1);
 }
 
+static void test_sca_json__dependency_track_counts(void **state)
+{
+	struct tally t;
+
+	assert_int_equal(tally_file(&t, "dependency-track", "tests/fixtures/dependency-track/fpf-1.2.json"), 0);
+	assert_int_equal(t.evidence, 3);
+	assert_int_equal(t.suppressed, 2);
+	assert_int_equal(tally_file(&t, "dependency-track", "tests/fixtures/dependency-track/no-findings.json"), 0);
+	assert_int_equal(t.evidence, 0);
+	assert_int_equal(t.tools, 1);
+	assert_string_equal(t.tool, "Dependency-Track");
+	assert_string_equal(t.tool_version, "4.12.2");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -284,6 +298,7 @@ int main(void)
 		cmocka_unit_test(test_sca_json__cyclonedx_fixture),
 		cmocka_unit_test(test_sca_json__spdx_packages),
 		cmocka_unit_test(test_sca_json__govulncheck_stream),
+		cmocka_unit_test(test_sca_json__dependency_track_counts),
 	};
 
 	return cmocka_run_group_tests_name("sca_json", tests, NULL, NULL);
