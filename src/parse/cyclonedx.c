@@ -43,7 +43,6 @@ struct cdx_state {
 	struct strmap by_ref;       /* bom-ref -> struct component */
 	const char *tool, *tool_version;
 	const char *subject_name, *subject_version, *subject_purl, *subject_type;
-	bool have_metadata;
 };
 
 static const char *keep(struct cdx_state *st, const char *s)
@@ -126,22 +125,22 @@ static void read_tools(struct cdx_state *st, const struct jnode *tools)
 static void read_metadata(struct cdx_state *st, const struct jnode *md, struct arena *rec_arena)
 {
 	const struct jnode *subject = json_get(md, "component");
+	const char *ref = json_get_str(subject, "bom-ref");
 
-	st->have_metadata = true;
 	read_tools(st, json_get(md, "tools"));
 	st->subject_name = keep(st, json_get_str(subject, "name"));
 	st->subject_version = keep(st, json_get_str(subject, "version"));
 	st->subject_purl = keep(st, json_get_str(subject, "purl"));
 	st->subject_type = keep(st, json_get_str(subject, "type"));
 	/* a vulnerability may affect the subject itself; it is not one of its packages */
-	if (json_get_str(subject, "bom-ref") && !strmap_get(&st->by_ref, json_get_str(subject, "bom-ref"))) {
+	if (ref && !strmap_get(&st->by_ref, ref)) {
 		struct component *entry = arena_zalloc(&st->arena, sizeof(*entry));
 
 		entry->purl = st->subject_purl;
 		entry->name = st->subject_name;
 		entry->version = st->subject_version;
 		entry->ecosystem = keep(st, vulnkit__purl_type(rec_arena, st->subject_purl));
-		strmap_put(&st->by_ref, keep(st, json_get_str(subject, "bom-ref")), entry);
+		strmap_put(&st->by_ref, keep(st, ref), entry);
 	}
 }
 
@@ -282,7 +281,8 @@ static int emit_affected(struct cdx_state *st, const struct jrec *rec, const str
 		ev.loc.purl = ref;
 		ev.loc.ecosystem = vulnkit__purl_type(a, ref);
 	} else if (ref) {
-		parse_warn(st->opts, "vulnerabilities[%zu]: '%s' affects '%s', which is not a bom-ref of this BOM",
+		parse_warn(st->opts,
+			   "vulnerabilities[%zu]: '%s' affects '%s', which is not a bom-ref of this BOM",
 			   rec->index[0], id, ref);
 	}
 	vulnkit__prop(&ev.properties, a, "affects_ref", ref);

@@ -107,7 +107,7 @@ static int emit_match(struct grype_state *st, const struct jrec *rec, struct per
 {
 	const struct jnode *m = rec->node, *v = json_get(m, "vulnerability");
 	const struct jnode *art = json_get(m, "artifact"), *source = rec->ctx[CTX_SOURCE];
-	const struct jnode *fix = json_get(v, "fix"), *locs, *c;
+	const struct jnode *fix = json_get(v, "fix"), *locs, *c, *epss;
 	struct arena *a = rec->arena;
 	const char *id = json_get_str(v, "id"), *source_type = json_get_str(source, "type");
 	const char *name, *version;
@@ -177,10 +177,11 @@ static int emit_match(struct grype_state *st, const struct jrec *rec, struct per
 	vulnkit__prop(&ev.properties, a, "distro", json_get_str(rec->ctx[CTX_DISTRO], "name"));
 	vulnkit__prop(&ev.properties, a, "distro_version",
 		   json_get_str(rec->ctx[CTX_DISTRO], "version"));
-	if (json_get_num(json_at(json_get(v, "epss"), 0), "epss", &num)) {
-		vulnkit__prop(&ev.properties, a, "epss", json_text(json_get(json_at(json_get(v, "epss"), 0), "epss")));
+	epss = json_at(json_get(v, "epss"), 0);
+	if (json_get_num(epss, "epss", &num)) {
+		vulnkit__prop(&ev.properties, a, "epss", json_text(json_get(epss, "epss")));
 		vulnkit__prop(&ev.properties, a, "epss_percentile",
-			   json_text(json_get(json_at(json_get(v, "epss"), 0), "percentile")));
+			      json_text(json_get(epss, "percentile")));
 	}
 	if (json_is(json_get(v, "knownExploited"), JARR) && json_get(v, "knownExploited")->len)
 		vulnkit__prop(&ev.properties, a, "kev", "true");
