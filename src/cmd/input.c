@@ -121,5 +121,5 @@ void report_formats_print(FILE *out)
 	const struct format *f;
 
 	for (f = format_list(); f->name; f++)
-		fprintf(out, "%-22s %s\n", f->name, f->description);
+		fprintf(out, "%-28s %s\n", f->name, f->description);
 }

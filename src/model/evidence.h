@@ -132,7 +132,12 @@ typedef int (*evidence_cb)(const struct evidence *ev, void *payload, struct perr
 /* Zero an evidence record (the arena is not touched). */
 void evidence_init(struct evidence *ev);
 
-/* Append helpers; everything they copy goes into `arena`. NULL/empty values are ignored. */
+/*
+ * Append helpers. They keep the string pointers they are given (only the
+ * arrays grow in `arena`): pass strings that live as long as the record —
+ * borrowed from its tree or made in its arena. strlist_add ignores NULL
+ * and empty strings; kvlist_add ignores a NULL key or value.
+ */
 void strlist_add(struct strlist *l, struct arena *arena, const char *s);
 void strlist_add_unique(struct strlist *l, struct arena *arena, const char *s);
 bool strlist_has(const struct strlist *l, const char *s);

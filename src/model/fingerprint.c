@@ -47,6 +47,22 @@ void fingerprint_purl_base(char *out, size_t outlen, const char *purl)
 	out[n] = '\0';
 }
 
+void fingerprint_image_base(char *out, size_t outlen, const char *image)
+{
+	size_t n = strcspn(image, "@");
+	const char *slash, *colon;
+
+	if (n >= outlen)
+		n = outlen - 1;
+	memcpy(out, image, n);
+	out[n] = '\0';
+	/* a ':' after the last '/' starts the tag; one before it is a registry port */
+	slash = strrchr(out, '/');
+	colon = strrchr(slash ? slash : out, ':');
+	if (colon)
+		out[colon - out] = '\0';
+}
+
 void fingerprint_url_base(char *out, size_t outlen, const char *url)
 {
 	const char *p = strstr(url, "://"), *host, *path;
@@ -152,7 +168,12 @@ void fingerprint_evidence(char out[static FINGERPRINT_HEX + 1], const struct evi
 		}
 		sha256_field(&c, ev->vuln_ids.n ? ev->vuln_ids.v[0] : NULL);
 		sha256_field(&c, ev->loc.path);
-		sha256_field(&c, ev->loc.image);
+		if (ev->loc.image) {
+			fingerprint_image_base(base, sizeof(base), ev->loc.image);
+			sha256_field(&c, base);
+		} else {
+			sha256_field(&c, NULL);
+		}
 		break;
 	case KIND_DAST:
 	case KIND_API:

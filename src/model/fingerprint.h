@@ -23,6 +23,13 @@ void fingerprint_snippet(char out[static FINGERPRINT_HEX + 1], const char *snipp
  */
 void fingerprint_purl_base(char *out, size_t outlen, const char *purl);
 
+/*
+ * An image without its tag or digest: "registry.io/team/app" from
+ * "registry.io/team/app:1.2.3" or "...@sha256:..." — a new build of the
+ * same image keeps its findings.
+ */
+void fingerprint_image_base(char *out, size_t outlen, const char *image);
+
 /* "https://Host:443/a/b?q=1#f" -> "https://host/a/b": scheme, host, port if not default, path. */
 void fingerprint_url_base(char *out, size_t outlen, const char *url);
 

@@ -7,6 +7,8 @@ static size_t cve_len(const char *s)
 {
 	size_t i, n;
 
+	if (!s)
+		return 0;
 	if (strncasecmp(s, "CVE-", 4))
 		return 0;
 	for (i = 4; i < 8; i++)
@@ -23,6 +25,8 @@ static size_t ghsa_len(const char *s)
 {
 	size_t i, g;
 
+	if (!s)
+		return 0;
 	if (strncasecmp(s, "GHSA", 4))
 		return 0;
 	for (i = 4, g = 0; g < 3; g++) {
@@ -54,6 +58,8 @@ bool ids_is_ghsa(const char *s)
 
 bool ids_is_vuln_id(const char *s)
 {
+	if (!s)
+		return false;
 	static const char *const prefixes[] = {
 		"PYSEC-", "GO-", "RUSTSEC-", "OSV-", "GSD-", "SNYK-", "NSWG-", "RHSA-",
 		"DSA-", "DLA-", "USN-", "ALAS", "ELSA-", "OTRS-", "MAL-", "BIT-",

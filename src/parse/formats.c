@@ -9,6 +9,26 @@ static const struct format formats[] = {
 	  detect_sarif, parse_sarif },
 
 	/* --- SBOM, VEX and container (JSON) --- */
+	{ "trivy", "Trivy JSON (image, fs, repo, k8s: vulnerabilities, misconfigurations, secrets, licenses)",
+	  detect_trivy, parse_trivy },
+	{ "grype", "Grype JSON (image, directory or SBOM scans; ignored matches as suppressed)",
+	  detect_grype, parse_grype },
+	{ "cyclonedx", "CycloneDX 1.2-1.6 JSON SBOM (components as inventory; vulnerabilities and VEX analysis)",
+	  detect_cyclonedx, parse_cyclonedx },
+	{ "spdx", "SPDX 2.2/2.3 JSON SBOM (packages as inventory; no evidence)",
+	  detect_spdx, parse_spdx },
+	{ "openvex", "OpenVEX 0.2 statements (status per vulnerability and product)",
+	  detect_openvex, parse_openvex },
+	{ "osv-scanner", "OSV-Scanner JSON (lock files, SBOMs, images; aliased vulnerabilities grouped)",
+	  detect_osv_scanner, parse_osv_scanner },
+	{ "govulncheck", "govulncheck -json stream (Go; module, package or symbol-level reachability)",
+	  detect_govulncheck, parse_govulncheck },
+	{ "gitlab-dependency-scanning", "GitLab dependency scanning report (security report schema 14.x-15.x)",
+	  detect_gitlab_dependency_scanning, parse_gitlab_dependency_scanning },
+	{ "gitlab-container-scanning", "GitLab container scanning report (security report schema 14.x-15.x)",
+	  detect_gitlab_container_scanning, parse_gitlab_container_scanning },
+	{ "dependency-track", "Dependency-Track findings export (Finding Packaging Format 1.x JSON)",
+	  detect_dependency_track, parse_dependency_track },
 
 	/* --- dependency audit tools (JSON) --- */
 	{ "npm-audit", "npm audit --json (npm 7+ and npm 6 shapes)",

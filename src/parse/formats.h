@@ -15,6 +15,16 @@
 DECLARE_FORMAT(sarif);
 
 /* --- SBOM, VEX and container (JSON) --- */
+DECLARE_FORMAT(trivy);
+DECLARE_FORMAT(grype);
+DECLARE_FORMAT(cyclonedx);
+DECLARE_FORMAT(spdx);
+DECLARE_FORMAT(openvex);
+DECLARE_FORMAT(osv_scanner);
+DECLARE_FORMAT(govulncheck);
+DECLARE_FORMAT(gitlab_dependency_scanning);
+DECLARE_FORMAT(gitlab_container_scanning);
+DECLARE_FORMAT(dependency_track);
 
 /* --- dependency audit tools (JSON) --- */
 DECLARE_FORMAT(npm_audit);

@@ -299,7 +299,7 @@ static void lookahead(struct jrec_state *st, int scope, size_t off, int depth)
 
 static void path_string(struct jrec_state *st, char *out, size_t outlen)
 {
-	size_t n = 0;
+	size_t n = 0, base = 0;
 	int i;
 
 	out[0] = '\0';
@@ -309,7 +309,7 @@ static void path_string(struct jrec_state *st, char *out, size_t outlen)
 
 		for (k = 0; k < st->build_offset && k < st->len; k++)
 			line += st->buf[k] == '\n';
-		n = (size_t)snprintf(out, outlen, "line %zu%s", line, st->nframes ? " " : "");
+		n = base = (size_t)snprintf(out, outlen, "line %zu%s", line, st->nframes ? ", " : "");
 	}
 	for (i = 0; i < st->nframes && n < outlen; i++) {
 		const struct frame *f = &st->frames[i];
@@ -320,7 +320,7 @@ static void path_string(struct jrec_state *st, char *out, size_t outlen)
 			n += (size_t)snprintf(out + n, outlen - n, "[%zu]",
 					      last && st->build_index_valid ? st->build_index : idx);
 		else if (f->key_ok && (i + 1 < st->nframes || st->mode == BUILD))
-			n += (size_t)snprintf(out + n, outlen - n, "%s%s", n ? "." : "", f->key);
+			n += (size_t)snprintf(out + n, outlen - n, "%s%s", n > base ? "." : "", f->key);
 	}
 	if (!out[0])
 		snprintf(out, outlen, "document");

@@ -133,6 +133,14 @@ static void test_model__url_and_purl_bases(void **state)
 	assert_string_equal(out, "http://h/x");
 	fingerprint_purl_base(out, sizeof(out), "pkg:npm/%40babel/core@7.1.0?arch=x#sub");
 	assert_string_equal(out, "pkg:npm/%40babel/core");
+	fingerprint_image_base(out, sizeof(out), "registry.io:5000/team/app:1.2.3");
+	assert_string_equal(out, "registry.io:5000/team/app");
+	fingerprint_image_base(out, sizeof(out), "registry.io:5000/team/app@sha256:abcd");
+	assert_string_equal(out, "registry.io:5000/team/app");
+	fingerprint_image_base(out, sizeof(out), "alpine");
+	assert_string_equal(out, "alpine");
+	fingerprint_image_base(out, sizeof(out), "alpine:3.19@sha256:abcd");
+	assert_string_equal(out, "alpine");
 }
 
 static void test_model__vuln_ids(void **state)
