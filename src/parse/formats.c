@@ -15,6 +15,8 @@ static const struct format formats[] = {
 	/* --- code and secrets (JSON, CSV) --- */
 
 	/* --- dynamic, IaC, cloud and generic --- */
+	{ "zap", "OWASP ZAP JSON report (traditional-json, -plus, core jsonreport)",
+	  detect_zap, parse_zap },
 
 	/* --- XML formats --- */
 

@@ -21,6 +21,7 @@ DECLARE_FORMAT(sarif);
 /* --- code and secrets (JSON, CSV) --- */
 
 /* --- dynamic, IaC, cloud and generic --- */
+DECLARE_FORMAT(zap);
 
 /* --- XML formats --- */
 
