@@ -17,6 +17,8 @@ static const struct format formats[] = {
 	/* --- dynamic, IaC, cloud and generic --- */
 	{ "zap", "OWASP ZAP JSON report (traditional-json, -plus, core jsonreport)",
 	  detect_zap, parse_zap },
+	{ "nuclei", "Nuclei results (JSON Lines -jsonl, JSON array -json-export)",
+	  detect_nuclei, parse_nuclei },
 
 	/* --- XML formats --- */
 

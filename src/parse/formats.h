@@ -22,6 +22,7 @@ DECLARE_FORMAT(sarif);
 
 /* --- dynamic, IaC, cloud and generic --- */
 DECLARE_FORMAT(zap);
+DECLARE_FORMAT(nuclei);
 
 /* --- XML formats --- */
 
