@@ -19,6 +19,8 @@ static const struct format formats[] = {
 	  detect_zap, parse_zap },
 	{ "nuclei", "Nuclei results (JSON Lines -jsonl, JSON array -json-export)",
 	  detect_nuclei, parse_nuclei },
+	{ "nikto", "Nikto 2.5 JSON (-Format json)", detect_nikto, parse_nikto },
+	{ "wapiti", "Wapiti 3 JSON report (-f json)", detect_wapiti, parse_wapiti },
 
 	/* --- XML formats --- */
 

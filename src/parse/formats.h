@@ -23,6 +23,8 @@ DECLARE_FORMAT(sarif);
 /* --- dynamic, IaC, cloud and generic --- */
 DECLARE_FORMAT(zap);
 DECLARE_FORMAT(nuclei);
+DECLARE_FORMAT(nikto);
+DECLARE_FORMAT(wapiti);
 
 /* --- XML formats --- */
 
