@@ -21,6 +21,9 @@ static const struct format formats[] = {
 	  detect_nuclei, parse_nuclei },
 	{ "nikto", "Nikto 2.5 JSON (-Format json)", detect_nikto, parse_nikto },
 	{ "wapiti", "Wapiti 3 JSON report (-f json)", detect_wapiti, parse_wapiti },
+	{ "testssl", "testssl.sh JSON (--jsonfile, --jsonfile-pretty)", detect_testssl,
+	  parse_testssl },
+	{ "testssl-csv", "testssl.sh CSV (--csvfile)", detect_testssl_csv, parse_testssl_csv },
 
 	/* --- XML formats --- */
 

@@ -25,6 +25,8 @@ DECLARE_FORMAT(zap);
 DECLARE_FORMAT(nuclei);
 DECLARE_FORMAT(nikto);
 DECLARE_FORMAT(wapiti);
+DECLARE_FORMAT(testssl);
+DECLARE_FORMAT(testssl_csv);
 
 /* --- XML formats --- */
 
