@@ -24,6 +24,8 @@ static const struct format formats[] = {
 	{ "testssl", "testssl.sh JSON (--jsonfile, --jsonfile-pretty)", detect_testssl,
 	  parse_testssl },
 	{ "testssl-csv", "testssl.sh CSV (--csvfile)", detect_testssl_csv, parse_testssl_csv },
+	{ "checkov", "Checkov JSON (-o json), one framework or a list", detect_checkov,
+	  parse_checkov },
 
 	/* --- XML formats --- */
 

@@ -27,6 +27,7 @@ DECLARE_FORMAT(nikto);
 DECLARE_FORMAT(wapiti);
 DECLARE_FORMAT(testssl);
 DECLARE_FORMAT(testssl_csv);
+DECLARE_FORMAT(checkov);
 
 /* --- XML formats --- */
 
