@@ -26,6 +26,10 @@ static const struct format formats[] = {
 	{ "testssl-csv", "testssl.sh CSV (--csvfile)", detect_testssl_csv, parse_testssl_csv },
 	{ "checkov", "Checkov JSON (-o json), one framework or a list", detect_checkov,
 	  parse_checkov },
+	{ "tfsec", "tfsec JSON (-f json)", detect_tfsec, parse_tfsec },
+	{ "kics", "KICS JSON report", detect_kics, parse_kics },
+	{ "terrascan", "Terrascan JSON (-o json)", detect_terrascan, parse_terrascan },
+	{ "hadolint", "hadolint JSON (-f json)", detect_hadolint, parse_hadolint },
 
 	/* --- XML formats --- */
 

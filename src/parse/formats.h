@@ -28,6 +28,10 @@ DECLARE_FORMAT(wapiti);
 DECLARE_FORMAT(testssl);
 DECLARE_FORMAT(testssl_csv);
 DECLARE_FORMAT(checkov);
+DECLARE_FORMAT(tfsec);
+DECLARE_FORMAT(kics);
+DECLARE_FORMAT(terrascan);
+DECLARE_FORMAT(hadolint);
 
 /* --- XML formats --- */
 
