@@ -30,6 +30,7 @@ static const struct format formats[] = {
 	{ "kics", "KICS JSON report", detect_kics, parse_kics },
 	{ "terrascan", "Terrascan JSON (-o json)", detect_terrascan, parse_terrascan },
 	{ "hadolint", "hadolint JSON (-f json)", detect_hadolint, parse_hadolint },
+	{ "kubescape", "Kubescape JSON (format version v2)", detect_kubescape, parse_kubescape },
 
 	/* --- XML formats --- */
 

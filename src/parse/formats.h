@@ -32,6 +32,7 @@ DECLARE_FORMAT(tfsec);
 DECLARE_FORMAT(kics);
 DECLARE_FORMAT(terrascan);
 DECLARE_FORMAT(hadolint);
+DECLARE_FORMAT(kubescape);
 
 /* --- XML formats --- */
 
