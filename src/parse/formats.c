@@ -31,6 +31,9 @@ static const struct format formats[] = {
 	{ "terrascan", "Terrascan JSON (-o json)", detect_terrascan, parse_terrascan },
 	{ "hadolint", "hadolint JSON (-f json)", detect_hadolint, parse_hadolint },
 	{ "kubescape", "Kubescape JSON (format version v2)", detect_kubescape, parse_kubescape },
+	{ "prowler", "Prowler 3 JSON (-M json)", detect_prowler, parse_prowler },
+	{ "prowler-ocsf", "Prowler 4 OCSF JSON (-M json-ocsf)", detect_prowler_ocsf,
+	  parse_prowler_ocsf },
 
 	/* --- XML formats --- */
 

@@ -33,6 +33,8 @@ DECLARE_FORMAT(kics);
 DECLARE_FORMAT(terrascan);
 DECLARE_FORMAT(hadolint);
 DECLARE_FORMAT(kubescape);
+DECLARE_FORMAT(prowler);
+DECLARE_FORMAT(prowler_ocsf);
 
 /* --- XML formats --- */
 
