@@ -172,6 +172,9 @@ int dastiac__want(struct perr *err, const struct jnode *n, enum jtype t, const c
 {
 	if (!n || n->type == t)
 		return 0;
+	if (n->type == JNULL)
+		return perr_set(err, P_EINVALID, "'%s' is null, not %s %s", name,
+				t == JARR || t == JOBJ ? "an" : "a", json_type_name(t));
 	return perr_set(err, P_EINVALID, "'%s' is %s %s, not %s %s", name,
 			n->type == JARR || n->type == JOBJ ? "an" : "a", json_type_name(n->type),
 			t == JARR || t == JOBJ ? "an" : "a", json_type_name(t));

@@ -34,6 +34,7 @@ static const struct format formats[] = {
 	{ "prowler", "Prowler 3 JSON (-M json)", detect_prowler, parse_prowler },
 	{ "prowler-ocsf", "Prowler 4 OCSF JSON (-M json-ocsf)", detect_prowler_ocsf,
 	  parse_prowler_ocsf },
+	{ "mobsf", "MobSF static analysis JSON report (Android)", detect_mobsf, parse_mobsf },
 
 	/* --- XML formats --- */
 

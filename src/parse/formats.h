@@ -35,6 +35,7 @@ DECLARE_FORMAT(hadolint);
 DECLARE_FORMAT(kubescape);
 DECLARE_FORMAT(prowler);
 DECLARE_FORMAT(prowler_ocsf);
+DECLARE_FORMAT(mobsf);
 
 /* --- XML formats --- */
 
