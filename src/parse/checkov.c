@@ -126,7 +126,8 @@ static int on_check(struct checkov_state *st, const struct jrec *rec, struct per
 	ev.loc.provider = provider(ev.rule_id, type);
 	vd = json_get(c, "vulnerability_details");
 	if (json_is(vd, JOBJ)) {
-		evidence_add_vuln_id(&ev, a, ids_normalize(a, json_get_str(vd, "id")));
+		if (json_get_str(vd, "id"))
+			evidence_add_vuln_id(&ev, a, ids_normalize(a, json_get_str(vd, "id")));
 		ev.loc.name = json_get_str(vd, "package_name");
 		ev.loc.version = json_get_str(vd, "package_version");
 		strlist_add(&ev.loc.fixed_versions, a, json_get_str(vd, "fixed_version"));

@@ -35,6 +35,10 @@ static const struct format formats[] = {
 	{ "prowler-ocsf", "Prowler 4 OCSF JSON (-M json-ocsf)", detect_prowler_ocsf,
 	  parse_prowler_ocsf },
 	{ "mobsf", "MobSF static analysis JSON report (Android)", detect_mobsf, parse_mobsf },
+	{ "generic", "posture's generic JSON (docs/formats/generic.md)", detect_generic,
+	  parse_generic },
+	{ "generic-csv", "posture's generic CSV (docs/formats/generic.md)", detect_generic_csv,
+	  parse_generic_csv },
 
 	/* --- XML formats --- */
 

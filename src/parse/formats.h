@@ -36,6 +36,8 @@ DECLARE_FORMAT(kubescape);
 DECLARE_FORMAT(prowler);
 DECLARE_FORMAT(prowler_ocsf);
 DECLARE_FORMAT(mobsf);
+DECLARE_FORMAT(generic);
+DECLARE_FORMAT(generic_csv);
 
 /* --- XML formats --- */
 
