@@ -91,8 +91,11 @@ const char *dastiac__text(struct arena *a, const char *html)
 			const char *name = p + 1 + (p[1] == '/'), *close = strchr(p, '>');
 			size_t n = strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
 
-			if (!close)
-				break; /* an unclosed tag: drop the rest, it is markup */
+			if (!close) {
+				/* no '>' anywhere after: a plain "<", not markup */
+				ret = pbuf_addch(&b, *p);
+				continue;
+			}
 			if (is_block_tag(name, n))
 				ret = pbuf_addch(&b, '\n');
 			p = close;
