@@ -42,6 +42,23 @@ DECLARE_FORMAT(flawfinder_csv);
 DECLARE_FORMAT(gosec);
 
 /* --- dynamic, IaC, cloud and generic --- */
+DECLARE_FORMAT(zap);
+DECLARE_FORMAT(nuclei);
+DECLARE_FORMAT(nikto);
+DECLARE_FORMAT(wapiti);
+DECLARE_FORMAT(testssl);
+DECLARE_FORMAT(testssl_csv);
+DECLARE_FORMAT(checkov);
+DECLARE_FORMAT(tfsec);
+DECLARE_FORMAT(kics);
+DECLARE_FORMAT(terrascan);
+DECLARE_FORMAT(hadolint);
+DECLARE_FORMAT(kubescape);
+DECLARE_FORMAT(prowler);
+DECLARE_FORMAT(prowler_ocsf);
+DECLARE_FORMAT(mobsf);
+DECLARE_FORMAT(generic);
+DECLARE_FORMAT(generic_csv);
 
 /* --- XML formats --- */
 DECLARE_FORMAT(cppcheck);

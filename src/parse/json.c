@@ -342,7 +342,7 @@ bool json_int(const struct jnode *n, long long *out)
 {
 	double v;
 
-	if (!json_num(n, &v) || v < -9e15 || v > 9e15)
+	if (!json_num(n, &v) || !(v >= -9e15 && v <= 9e15)) /* NaN too */
 		return false;
 	*out = (long long)v;
 	return true;
