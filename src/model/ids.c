@@ -58,8 +58,6 @@ bool ids_is_ghsa(const char *s)
 
 bool ids_is_vuln_id(const char *s)
 {
-	if (!s)
-		return false;
 	static const char *const prefixes[] = {
 		"PYSEC-", "GO-", "RUSTSEC-", "OSV-", "GSD-", "SNYK-", "NSWG-", "RHSA-",
 		"DSA-", "DLA-", "USN-", "ALAS", "ELSA-", "OTRS-", "MAL-", "BIT-",
@@ -67,6 +65,8 @@ bool ids_is_vuln_id(const char *s)
 	};
 	size_t i;
 
+	if (!s)
+		return false;
 	if (ids_is_cve(s) || ids_is_ghsa(s))
 		return true;
 	for (i = 0; i < ARRAY_SIZE(prefixes); i++)

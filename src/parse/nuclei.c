@@ -141,20 +141,6 @@ static const char *joined(struct arena *a, const struct jnode *arr)
 	return dastiac__clip(a, out, DASTIAC_CLIP);
 }
 
-/* JSON Lines: name the line of a rejected result (jrec calls each one "document"). */
-static int at_line(const struct nuclei_state *st, const struct jrec *rec, int ret,
-		   struct perr *err)
-{
-	size_t line = 1, i;
-
-	if (st->buf[0] == '[' || ret >= 0)
-		return ret;
-	for (i = 0; i < rec->offset; i++)
-		line += st->buf[i] == '\n';
-	perr_prefix(err, "line %zu", line);
-	return ret;
-}
-
 static int check_result(const struct jrec *rec, struct perr *err)
 {
 	const struct jnode *r = rec->node;
@@ -181,7 +167,7 @@ static int on_result(const struct jrec *rec, void *payload, struct perr *err)
 	int ret;
 
 	if ((ret = check_result(rec, err)) < 0)
-		return at_line(st, rec, ret, err);
+		return ret;
 	info = json_get(r, "info");
 	tid = json_get_str(r, "template-id");
 	if (!tid)
