@@ -7,6 +7,7 @@
 #include "cmd/cmd.h"
 #include "cmd/input.h"
 #include "engine/lifecycle.h"
+#include "model/fingerprint.h"
 #include "out/evidence_json.h"
 #include "out/jw.h"
 #include "store/store.h"
@@ -24,6 +25,7 @@ struct ingest {
 	char secret_key[65];
 	struct perr package_err;  /* the first failure to record a package */
 	long packages;
+	long vex_statements, vex_applied;
 	struct scan scan;
 	int64_t at;
 	struct jw record;        /* evidence JSON, reused */
@@ -104,6 +106,133 @@ static void json_cwes(const struct evidence *ev, struct pbuf *out)
 		pbuf_reset(out);
 }
 
+struct vex_apply {
+	struct ingest *in;
+	const char *status, *reason, *actor;
+};
+
+static int apply_vex_to(int64_t finding_id, enum status cur, void *payload, struct perr *err)
+{
+	struct vex_apply *va = payload;
+	enum status next;
+	struct event e = { 0 };
+	int ret;
+
+	if (!lifecycle_vex(&next, cur, va->status))
+		return 0;
+	if ((ret = store_finding_set_status(va->in->store, finding_id, next, 0, err)) < 0)
+		return ret;
+	e.finding_id = finding_id;
+	e.at = va->in->at;
+	e.type = EVENT_STATUS;
+	e.from = status_name(cur);
+	e.to = status_name(next);
+	e.scan_id = va->in->scan.id;
+	e.actor = va->actor;
+	e.reason = va->reason;
+	if ((ret = store_event_add(va->in->store, &e, err)) < 0)
+		return ret;
+	va->in->vex_applied++;
+	return 0;
+}
+
+/* "pkg:npm/lodash@4.17.15" -> "pkg:npm/lodash"; an image (oci, docker) or nothing -> "*". */
+static void vex_package(char *out, size_t outlen, const char *purl)
+{
+	if (!purl || !*purl || !strncmp(purl, "pkg:oci/", 8) || !strncmp(purl, "pkg:docker/", 11))
+		snprintf(out, outlen, "*");
+	else
+		fingerprint_purl_base(out, outlen, purl);
+}
+
+/*
+ * An OpenVEX statement: keep it for the app, and apply it to the findings
+ * the app has now (findings opened later look it up in on_evidence).
+ */
+static int apply_vex(struct ingest *in, const struct evidence *ev, struct perr *err)
+{
+	const char *status = kvlist_get(&ev->properties, "vex_status");
+	const char *subs = kvlist_get(&ev->properties, "subcomponents");
+	const char *just = kvlist_get(&ev->properties, "vex_justification");
+	const char *author = kvlist_get(&ev->properties, "vex_author");
+	struct vex_apply va = { in, status, NULL, author ? author : "openvex" };
+	char reason[512], package[1024];
+	size_t i;
+	int ret;
+
+	in->vex_statements++;
+	if (!status)
+		return 0;
+	snprintf(reason, sizeof(reason), "VEX %s%s%s", status, just ? ": " : "", just ? just : "");
+	va.reason = reason;
+	for (i = 0; i < ev->vuln_ids.n; i++) {
+		const char *p = subs;
+
+		/* the packages inside the product it names, else the product itself */
+		do {
+			struct vex_statement v = {
+				.app_id = in->scan.app_id, .scan_id = in->scan.id, .at = in->at,
+				.vuln_id = ev->vuln_ids.v[i], .status = status,
+				.justification = just, .author = author,
+				.document = kvlist_get(&ev->properties, "vex_document"),
+			};
+			char one[1024];
+
+			if (p) {
+				size_t len = strcspn(p, ",");
+
+				snprintf(one, sizeof(one), "%.*s", (int)len, p);
+				p = p[len] ? p + len + 1 : NULL;
+				while (p && *p == ' ')
+					p++;
+				vex_package(package, sizeof(package), one);
+			} else {
+				vex_package(package, sizeof(package), ev->loc.purl);
+			}
+			v.package = package;
+			if ((ret = store_vex_put(in->store, &v, err)) < 0 ||
+			    (ret = store_vex_findings(in->store, in->scan.app_id, v.vuln_id, package,
+						      apply_vex_to, &va, err)) < 0)
+				return ret;
+		} while (p);
+	}
+	return 0;
+}
+
+/* A statement stored earlier about a finding that opens now. */
+static int vex_on_open(struct ingest *in, const struct evidence *ev, struct finding_new *fn,
+		       struct event *e, char *reason, size_t reasonlen, char *actor,
+		       size_t actorlen, struct perr *err)
+{
+	struct vex_statement v;
+	char buf[1024];
+	enum status next;
+	size_t i;
+	int ret;
+
+	if ((ev->kind != KIND_SCA && ev->kind != KIND_CONTAINER) || !ev->vuln_ids.n)
+		return 0;
+	for (i = 0; i < ev->vuln_ids.n; i++) {
+		ret = store_vex_lookup(in->store, in->scan.app_id, ev->vuln_ids.v[i], ev->loc.purl,
+				       &v, buf, sizeof(buf), err);
+		if (ret == P_ENOTFOUND)
+			continue;
+		if (ret < 0)
+			return ret;
+		if (!lifecycle_vex(&next, fn->status, v.status))
+			return 0;
+		fn->status = next;
+		snprintf(reason, reasonlen, "VEX %s%s%s", v.status, v.justification ? ": " : "",
+			 v.justification ? v.justification : "");
+		snprintf(actor, actorlen, "%s", v.author ? v.author : "openvex");
+		e->reason = reason;
+		e->actor = actor;
+		in->vex_applied++;
+		return 0;
+	}
+	return 0;
+}
+
 static int on_evidence(const struct evidence *ev, void *payload, struct perr *err)
 {
 	struct ingest *in = payload;
@@ -119,6 +248,8 @@ static int on_evidence(const struct evidence *ev, void *payload, struct perr *er
 	in->scan.evidence_count++;
 	if (!ev->tool)
 		return perr_set(err, P_EINVALID, "evidence without a tool name");
+	if (ev->format && !strcmp(ev->format, "openvex"))
+		return apply_vex(in, ev, err);
 	if ((ret = note_tool(in, ev->tool, ev->tool_version, err)) < 0)
 		return ret;
 
@@ -143,13 +274,22 @@ static int on_evidence(const struct evidence *ev, void *payload, struct perr *er
 			.seen_at = in->at,
 		};
 		struct event e = {
-			.at = in->at, .type = EVENT_OPENED, .to = status_name(fn.status),
-			.scan_id = in->scan.id,
+			.at = in->at, .type = EVENT_OPENED, .scan_id = in->scan.id,
 		};
+		char vex_reason[768], vex_actor[256];
 
 		if (!fn.path)
 			fn.path = ev->loc.url ? ev->loc.url : ev->loc.purl ? ev->loc.purl :
 				  ev->loc.resource ? ev->loc.resource : ev->loc.image;
+		if (ev->suppressed) {
+			e.actor = ev->tool;
+			e.reason = ev->suppression_justification ? ev->suppression_justification :
+				   "suppressed in the report";
+		} else if ((ret = vex_on_open(in, ev, &fn, &e, vex_reason, sizeof(vex_reason),
+					      vex_actor, sizeof(vex_actor), err)) < 0) {
+			return ret;
+		}
+		e.to = status_name(fn.status);
 		json_list(&in->record, &ev->vuln_ids, &ids);
 		json_cwes(ev, &cwes);
 		fn.vuln_ids_json = ids.len ? ids.buf : NULL;
@@ -160,11 +300,6 @@ static int on_evidence(const struct evidence *ev, void *payload, struct perr *er
 		if (ret < 0)
 			return ret;
 		e.finding_id = finding_id;
-		if (ev->suppressed) {
-			e.actor = ev->tool;
-			e.reason = ev->suppression_justification ? ev->suppression_justification :
-				   "suppressed in the report";
-		}
 		if ((ret = store_event_add(in->store, &e, err)) < 0)
 			return ret;
 		ALLOC_GROW(in->created, in->ncreated + 1, in->created_alloc);
@@ -344,7 +479,7 @@ static int split_component(const char *spec, char *kind, size_t kindlen, const c
 }
 
 static void print_summary(const char *path, const struct scan *scan, long packages,
-			  const char *app, struct jw *w)
+			  long vex_statements, long vex_applied, const char *app, struct jw *w)
 {
 	if (w) {
 		jw_obj_open(w);
@@ -358,6 +493,8 @@ static void print_summary(const char *path, const struct scan *scan, long packag
 		jw_kint(w, "reopened", scan->reopened_count);
 		jw_kint(w, "merged", scan->merged_count);
 		jw_kint(w, "packages", packages);
+		jw_kint(w, "vex_statements", vex_statements);
+		jw_kint(w, "vex_applied", vex_applied);
 		jw_obj_close(w);
 		jw_reset_line(w);
 		return;
@@ -367,6 +504,8 @@ static void print_summary(const char *path, const struct scan *scan, long packag
 	       scan->seen_count, scan->fixed_count, scan->reopened_count, scan->merged_count);
 	if (packages)
 		printf(", %ld packages", packages);
+	if (vex_statements)
+		printf(", %ld VEX statements (%ld findings changed)", vex_statements, vex_applied);
 	printf(" (scan %lld, app '%s')\n", (long long)scan->id, app);
 }
 
@@ -439,7 +578,8 @@ static int ingest_file(struct ctx *ctx, const struct ingest_args *a, const char 
 	}
 	if ((ret = close_scan(&in, err)) < 0 || (ret = store_commit(ctx->store, err)) < 0)
 		goto fail;
-	print_summary(path, &in.scan, in.packages, app, summary);
+	print_summary(path, &in.scan, in.packages, in.vex_statements, in.vex_applied, app,
+		      summary);
 	goto out;
 fail:
 	store_rollback(ctx->store);

@@ -50,3 +50,19 @@ bool lifecycle_absent(enum status *out, enum status cur)
 	}
 	return false;
 }
+
+bool lifecycle_vex(enum status *out, enum status cur, const char *vex_status)
+{
+	if (!vex_status || !status_is_active(cur))
+		return false;
+	if (!strcmp(vex_status, "not_affected") || !strcmp(vex_status, "fixed")) {
+		*out = STATUS_FALSE_POSITIVE;
+		return true;
+	}
+	if (!strcmp(vex_status, "under_investigation") &&
+	    (cur == STATUS_OPEN || cur == STATUS_REOPENED)) {
+		*out = STATUS_TRIAGED;
+		return true;
+	}
+	return false;
+}

@@ -39,4 +39,13 @@ void lifecycle_seen(struct seen_result *out, const struct seen_input *in);
  */
 bool lifecycle_absent(enum status *out, enum status cur);
 
+/*
+ * A VEX statement about a finding: not_affected and fixed (the vendor says
+ * this product is not exploitable, or ships the fix the scanner missed)
+ * make an active finding a false positive; under_investigation makes an
+ * open one triaged; affected changes nothing. Returns true, with the new
+ * status, when the status changes.
+ */
+bool lifecycle_vex(enum status *out, enum status cur, const char *vex_status);
+
 #endif

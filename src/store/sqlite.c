@@ -272,7 +272,8 @@ int store_open(struct store **out, const char *path, int flags, struct perr *err
 	 * page cache keeps the finding index hot on large ingests.
 	 */
 	if ((ret = store__exec(s, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;"
-			   " PRAGMA temp_store = MEMORY", err)) < 0)
+			   " PRAGMA temp_store = MEMORY", err)) < 0 ||
+	    (ret = store__register_functions(s, err)) < 0)
 		goto fail;
 	if (flags & STORE_WRITE) {
 		if ((ret = store__exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", err)) < 0 ||

@@ -41,5 +41,7 @@ int store__error(struct store *s, struct perr *err, const char *what);
 void store__bind_text(sqlite3_stmt *st, int i, const char *v);
 void store__bind_id(sqlite3_stmt *st, int i, int64_t v);
 const char *store__col_text(sqlite3_stmt *st, int i);
+/* SQL functions posture's queries use (posture_purl_base). */
+int store__register_functions(struct store *s, struct perr *err);
 
 #endif

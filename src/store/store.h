@@ -196,4 +196,31 @@ typedef int (*event_row_cb)(const struct event_row *e, void *payload, struct per
 int store_events_each(struct store *s, int64_t finding_id, event_row_cb cb, void *payload,
 		      struct perr *err);
 
+/* --- VEX statements (OpenVEX) --- */
+
+struct vex_statement {
+	int64_t app_id, scan_id, at;
+	const char *vuln_id;
+	const char *package;       /* purl without version, or "*" for the whole product */
+	const char *status;        /* not_affected, affected, fixed, under_investigation */
+	const char *justification, *author, *document;
+};
+
+/* Keep a statement (the newest per app, vulnerability and package wins). */
+int store_vex_put(struct store *s, const struct vex_statement *v, struct perr *err);
+
+/* Call cb for each finding of the app with that vulnerability on that package. */
+typedef int (*vex_finding_cb)(int64_t finding_id, enum status status, void *payload,
+			      struct perr *err);
+int store_vex_findings(struct store *s, int64_t app_id, const char *vuln_id,
+		       const char *package, vex_finding_cb cb, void *payload, struct perr *err);
+
+/*
+ * The newest statement about vuln_id for the package of `purl` (or the
+ * whole product) on the app: 0 and *out filled (its strings point into
+ * buf), P_ENOTFOUND when there is none.
+ */
+int store_vex_lookup(struct store *s, int64_t app_id, const char *vuln_id, const char *purl,
+		     struct vex_statement *out, char *buf, size_t buflen, struct perr *err);
+
 #endif

@@ -74,6 +74,23 @@ static void test_lifecycle__absent(void **state)
 	assert_false(lifecycle_absent(&next, STATUS_FALSE_POSITIVE));
 }
 
+static void test_lifecycle__vex(void **state)
+{
+	enum status next;
+
+	assert_true(lifecycle_vex(&next, STATUS_OPEN, "not_affected"));
+	assert_int_equal(next, STATUS_FALSE_POSITIVE);
+	assert_true(lifecycle_vex(&next, STATUS_IN_PROGRESS, "fixed"));
+	assert_int_equal(next, STATUS_FALSE_POSITIVE);
+	assert_true(lifecycle_vex(&next, STATUS_REOPENED, "under_investigation"));
+	assert_int_equal(next, STATUS_TRIAGED);
+	assert_false(lifecycle_vex(&next, STATUS_TRIAGED, "under_investigation"));
+	assert_false(lifecycle_vex(&next, STATUS_OPEN, "affected"));
+	assert_false(lifecycle_vex(&next, STATUS_FIXED, "not_affected"));
+	assert_false(lifecycle_vex(&next, STATUS_RISK_ACCEPTED, "not_affected"));
+	assert_false(lifecycle_vex(&next, STATUS_OPEN, NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -81,6 +98,7 @@ int main(void)
 		cmocka_unit_test(test_lifecycle__reopen_only_after_the_fix),
 		cmocka_unit_test(test_lifecycle__decisions_survive_rescans),
 		cmocka_unit_test(test_lifecycle__absent),
+		cmocka_unit_test(test_lifecycle__vex),
 	};
 
 	return cmocka_run_group_tests_name("lifecycle", tests, NULL, NULL);
