@@ -34,9 +34,14 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(O)/%.o) $(O)/gen/migrations.o
 MAIN_OBJ := $(O)/src/main.o
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/unit/%)
-FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz-*.c))
-REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(O)/tests/replay/%)
-FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
+# Fuzz targets: one hand-written file per layer (jrec, xrec, cvss, ...) and
+# one per report format built from tests/fuzz/fuzz-format.c, for every
+# format in the table in src/parse/formats.c.
+FUZZ_SRC := $(sort $(filter-out tests/fuzz/fuzz-format.c,$(wildcard tests/fuzz/fuzz-*.c)))
+FORMATS  := $(shell sed -n 's/^	{ "\([a-z0-9-]*\)",.*/\1/p' src/parse/formats.c)
+FUZZ_NAMES := $(FUZZ_SRC:tests/fuzz/%.c=%) $(FORMATS:%=fuzz-%)
+REPLAY_BIN := $(FUZZ_NAMES:%=$(O)/tests/replay/%)
+FUZZ_BIN := $(FUZZ_NAMES:%=build-fuzz/%)
 
 all: $(O)/posture
 
@@ -63,14 +68,25 @@ $(O)/tests/unit/%: tests/unit/%.c $(O)/libposture.a
 	$(CC) $(CFLAGS_ALL) -DUNITTEST -Itests/unit $(LDFLAGS) -o $@ $< $(O)/libposture.a \
 		$(LDLIBS_ALL) $(shell pkg-config --libs cmocka)
 
-$(O)/tests/replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(O)/libposture.a
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(O)/libposture.a $(LDLIBS_ALL)
+# the source of a fuzz target: its own file, else the per-format one
+fuzz_src = $(if $(wildcard tests/fuzz/$(1).c),tests/fuzz/$(1).c,tests/fuzz/fuzz-format.c)
+fuzz_def = $(if $(wildcard tests/fuzz/$(1).c),,-DFUZZ_FORMAT='"$(1:fuzz-%=%)"')
 
-build-fuzz/%: tests/fuzz/%.c $(LIB_SRC) build-fuzz/gen/migrations.c
+.SECONDEXPANSION:
+$(O)/tests/replay/%: $$(call fuzz_src,%) tests/fuzz/replay.c $(O)/libposture.a
 	@mkdir -p $(@D)
-	clang -std=c11 -O1 -g -Isrc $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined \
-		-o $@ $< $(LIB_SRC) build-fuzz/gen/migrations.c $(PKG_LIBS) -lm
+	$(CC) $(CFLAGS_ALL) $(call fuzz_def,$*) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c \
+		$(O)/libposture.a $(LDLIBS_ALL)
+
+build-fuzz/libposture.a: $(LIB_SRC) build-fuzz/gen/migrations.c
+	@mkdir -p build-fuzz/obj
+	cd build-fuzz/obj && clang -std=c11 -O1 -g -I../../src $(PKG_CFLAGS) \
+		-fsanitize=fuzzer-no-link,address,undefined -c $(LIB_SRC:%=../../%) ../gen/migrations.c
+	ar rcs $@ build-fuzz/obj/*.o
+
+build-fuzz/%: $$(call fuzz_src,%) build-fuzz/libposture.a
+	clang -std=c11 -O1 -g -Isrc $(PKG_CFLAGS) $(call fuzz_def,$*) \
+		-fsanitize=fuzzer,address,undefined -o $@ $< build-fuzz/libposture.a $(PKG_LIBS) -lm
 
 build-fuzz/gen/migrations.c: $(MIGRATIONS) scripts/embed-sql.sh
 	@mkdir -p $(@D)

@@ -71,12 +71,15 @@ int report_input_open(struct report_input *in, const char *path, const char *too
 				       tool);
 			goto fail;
 		}
+		/*
+		 * A named format is trusted: a clean report ("[]") carries
+		 * nothing to detect, yet must be able to fix what it no
+		 * longer lists. The parser rejects what is not its own.
+		 */
 		if (!in->format->detect(in->file.buf,
-					in->file.len < PARSE_DETECT_HEAD ? in->file.len : PARSE_DETECT_HEAD)) {
-			ret = perr_set(err, P_EINVALID, "%s: does not look like a %s report",
-				       path, in->format->name);
-			goto fail;
-		}
+					in->file.len < PARSE_DETECT_HEAD ? in->file.len : PARSE_DETECT_HEAD))
+			pwarn("%s: does not look like a %s report; reading it as one", path,
+			      in->format->name);
 		return 0;
 	}
 	in->format = format_detect(in->file.buf, in->file.len);

@@ -714,6 +714,9 @@ int parse_sarif(const char *buf, size_t len, const struct parse_opts *opts,
 	struct sarif_state st;
 	long n;
 
+	/* the one member every SARIF log has: without it this is something else */
+	if (!parse_has(buf, len, "\"runs\""))
+		return perr_set(err, P_EINVALID, "no 'runs' member: not a SARIF log");
 	memset(&st, 0, sizeof(st));
 	st.opts = opts;
 	st.cb = cb;
