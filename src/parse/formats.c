@@ -30,6 +30,8 @@ static const struct format formats[] = {
 	{ "shellcheck", "ShellCheck JSON (-f json, -f json1)", detect_shellcheck, parse_shellcheck },
 	{ "flawfinder-csv", "Flawfinder CSV (--csv)", detect_flawfinder_csv, parse_flawfinder_csv },
 	{ "gosec", "gosec JSON (-fmt=json)", detect_gosec, parse_gosec },
+	{ "brakeman", "Brakeman JSON (-f json), warnings and ignored warnings",
+	  detect_brakeman, parse_brakeman },
 
 	/* --- dynamic, IaC, cloud and generic --- */
 
