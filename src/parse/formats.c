@@ -32,6 +32,8 @@ static const struct format formats[] = {
 	{ "gosec", "gosec JSON (-fmt=json)", detect_gosec, parse_gosec },
 	{ "brakeman", "Brakeman JSON (-f json), warnings and ignored warnings",
 	  detect_brakeman, parse_brakeman },
+	{ "sonarqube", "SonarQube/SonarCloud Web API: api/issues/search and api/hotspots/search JSON",
+	  detect_sonarqube, parse_sonarqube },
 
 	/* --- dynamic, IaC, cloud and generic --- */
 
