@@ -34,6 +34,8 @@ static const struct format formats[] = {
 	  detect_brakeman, parse_brakeman },
 	{ "sonarqube", "SonarQube/SonarCloud Web API: api/issues/search and api/hotspots/search JSON",
 	  detect_sonarqube, parse_sonarqube },
+	{ "gitlab-sast", "GitLab SAST security report (gl-sast-report.json, schemas 2.x-15.x, scan.type sast)",
+	  detect_gitlab_sast, parse_gitlab_sast },
 
 	/* --- dynamic, IaC, cloud and generic --- */
 

@@ -32,6 +32,7 @@ DECLARE_FORMAT(flawfinder_csv);
 DECLARE_FORMAT(gosec);
 DECLARE_FORMAT(brakeman);
 DECLARE_FORMAT(sonarqube);
+DECLARE_FORMAT(gitlab_sast);
 
 /* --- dynamic, IaC, cloud and generic --- */
 
