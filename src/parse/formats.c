@@ -50,6 +50,12 @@ static const struct format formats[] = {
 	{ "shellcheck", "ShellCheck JSON (-f json, -f json1)", detect_shellcheck, parse_shellcheck },
 	{ "flawfinder-csv", "Flawfinder CSV (--csv)", detect_flawfinder_csv, parse_flawfinder_csv },
 	{ "gosec", "gosec JSON (-fmt=json)", detect_gosec, parse_gosec },
+	{ "brakeman", "Brakeman JSON (-f json), warnings and ignored warnings",
+	  detect_brakeman, parse_brakeman },
+	{ "sonarqube", "SonarQube/SonarCloud Web API: api/issues/search and api/hotspots/search JSON",
+	  detect_sonarqube, parse_sonarqube },
+	{ "gitlab-sast", "GitLab SAST security report (gl-sast-report.json, schemas 2.x-15.x, scan.type sast)",
+	  detect_gitlab_sast, parse_gitlab_sast },
 
 	/* --- dynamic, IaC, cloud and generic --- */
 	{ "zap", "OWASP ZAP JSON report (traditional-json, -plus, core jsonreport)",

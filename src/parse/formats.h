@@ -40,6 +40,9 @@ DECLARE_FORMAT(eslint);
 DECLARE_FORMAT(shellcheck);
 DECLARE_FORMAT(flawfinder_csv);
 DECLARE_FORMAT(gosec);
+DECLARE_FORMAT(brakeman);
+DECLARE_FORMAT(sonarqube);
+DECLARE_FORMAT(gitlab_sast);
 
 /* --- dynamic, IaC, cloud and generic --- */
 DECLARE_FORMAT(zap);

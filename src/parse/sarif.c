@@ -184,7 +184,8 @@ static const char *message_text(const struct jnode *msg)
 {
 	const char *t = json_get_str(msg, "text");
 
-	return t ? t : json_get_str(msg, "markdown");
+	/* Snyk Code writes help as "text": "" beside the real "markdown" */
+	return t && *t ? t : json_get_str(msg, "markdown");
 }
 
 /* Substitute {0}, {1}, ... with message.arguments (SARIF §3.11.5); '{{' is '{'. */
