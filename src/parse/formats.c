@@ -21,6 +21,8 @@ static const struct format formats[] = {
 	  detect_pip_audit, parse_pip_audit },
 	{ "snyk", "Snyk Open Source: snyk test --json (one project or --all-projects)",
 	  detect_snyk, parse_snyk },
+	{ "dependabot", "GitHub Dependabot alerts REST API JSON (repository, organization, enterprise)",
+	  detect_dependabot, parse_dependabot },
 
 	/* --- code and secrets (JSON, CSV) --- */
 	{ "semgrep", "Semgrep JSON (--json), including Supply Chain and Secrets results",

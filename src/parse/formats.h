@@ -22,6 +22,7 @@ DECLARE_FORMAT(yarn_audit);
 DECLARE_FORMAT(pnpm_audit);
 DECLARE_FORMAT(pip_audit);
 DECLARE_FORMAT(snyk);
+DECLARE_FORMAT(dependabot);
 
 /* --- code and secrets (JSON, CSV) --- */
 DECLARE_FORMAT(semgrep);

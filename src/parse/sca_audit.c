@@ -58,6 +58,12 @@ static char *lower_copy(struct arena *a, const char *s)
 	return p;
 }
 
+/* Types whose namespace is a path ("github.com/gin-gonic"): its '/'s stay as they are. */
+static bool path_namespace(const char *type)
+{
+	return !strcmp(type, "golang") || !strcmp(type, "swift") || !strcmp(type, "githubactions");
+}
+
 const char *sca_purl(struct arena *a, const char *type, const char *name, const char *version)
 {
 	struct pbuf b = PBUF_INIT;
@@ -77,7 +83,7 @@ const char *sca_purl(struct arena *a, const char *type, const char *name, const 
 		sep = strchr(nm, ':');
 	else if (!strcmp(type, "npm"))
 		sep = nm[0] == '@' ? strchr(nm, '/') : NULL;
-	else if (!strcmp(type, "composer") || !strcmp(type, "golang"))
+	else if (!strcmp(type, "composer") || path_namespace(type))
 		sep = strrchr(nm, '/');
 	else
 		sep = NULL;
@@ -92,8 +98,8 @@ const char *sca_purl(struct arena *a, const char *type, const char *name, const 
 		return NULL;
 	ret = pbuf_addf(&b, "pkg:%s/", type);
 	if (!ret && ns) {
-		/* a golang namespace keeps its '/'; npm's "@" is encoded */
-		ret = add_segment(&b, ns, nslen, !strcmp(type, "golang") ? "/" : NULL);
+		/* a golang/swift namespace keeps its '/'; npm's "@" is encoded */
+		ret = add_segment(&b, ns, nslen, path_namespace(type) ? "/" : NULL);
 		if (!ret)
 			ret = pbuf_addch(&b, '/');
 	}
@@ -108,6 +114,24 @@ const char *sca_purl(struct arena *a, const char *type, const char *name, const 
 		res = arena_strndup(a, b.buf, b.len);
 	pbuf_release(&b);
 	return res;
+}
+
+const char *sca_github_purl_type(const char *ecosystem)
+{
+	static const struct {
+		const char *github, *type;
+	} map[] = {
+		{ "npm", "npm" }, { "pip", "pypi" }, { "maven", "maven" }, { "nuget", "nuget" },
+		{ "rubygems", "gem" }, { "composer", "composer" }, { "go", "golang" },
+		{ "rust", "cargo" }, { "pub", "pub" }, { "swift", "swift" }, { "erlang", "hex" },
+		{ "actions", "githubactions" },
+	};
+	size_t i;
+
+	for (i = 0; ecosystem && i < ARRAY_SIZE(map); i++)
+		if (!strcasecmp(ecosystem, map[i].github))
+			return map[i].type;
+	return NULL;
 }
 
 enum severity sca_severity_word(const char *s)

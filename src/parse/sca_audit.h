@@ -13,13 +13,23 @@
 
 /*
  * A package URL for a package of purl type `type` ("npm", "pypi", "gem",
- * "cargo", "composer", "maven", "nuget", "golang"). `name` is written the
- * way the ecosystem writes it: "@scope/name" (npm), "vendor/name"
- * (composer), "group:artifact" (maven). Each segment is percent-encoded;
+ * "cargo", "composer", "maven", "nuget", "golang", "swift", "pub", "hex",
+ * "githubactions"). `name` is written the way the ecosystem writes it:
+ * "@scope/name" (npm), "vendor/name" (composer), "group:artifact" (maven),
+ * "github.com/owner/repo" (golang, swift), "owner/repo" (githubactions). Each segment is percent-encoded;
  * PyPI names are normalized per PEP 503. version may be NULL. Returns NULL
  * when name is NULL or empty.
  */
 const char *sca_purl(struct arena *a, const char *type, const char *name, const char *version);
+
+/*
+ * The purl type for a GitHub Advisory Database ecosystem name, as
+ * Dependabot and GitHub's advisories write it ("pip" -> "pypi", "rubygems"
+ * -> "gem", "go" -> "golang", "rust" -> "cargo", "erlang" -> "hex",
+ * "actions" -> "githubactions"; npm, maven, nuget, composer, pub, swift
+ * are the same word). Any case; NULL when unknown.
+ */
+const char *sca_github_purl_type(const char *ecosystem);
 
 /* PEP 503: lower case, runs of '-', '_' and '.' become one '-'. */
 const char *sca_pep503(struct arena *a, const char *name);

@@ -27,9 +27,27 @@ static void test_sca__purl_per_ecosystem(void **state)
 	/* '+' in a version and a space in a name are encoded */
 	assert_string_equal(sca_purl(&a, "gem", "odd name", "1.0+build"),
 			    "pkg:gem/odd%20name@1.0%2Bbuild");
+	/* swift and GitHub Actions namespaces are paths, like Go's */
+	assert_string_equal(sca_purl(&a, "swift", "github.com/apple/swift-nio", "2.0.0"),
+			    "pkg:swift/github.com/apple/swift-nio@2.0.0");
+	assert_string_equal(sca_purl(&a, "githubactions", "actions/checkout", NULL),
+			    "pkg:githubactions/actions/checkout");
 	assert_null(sca_purl(&a, "npm", "", "1.0.0"));
 	assert_null(sca_purl(&a, "npm", NULL, "1.0.0"));
 	arena_release(&a);
+}
+
+static void test_sca__github_ecosystems(void **state)
+{
+	assert_string_equal(sca_github_purl_type("pip"), "pypi");
+	assert_string_equal(sca_github_purl_type("RubyGems"), "gem");
+	assert_string_equal(sca_github_purl_type("go"), "golang");
+	assert_string_equal(sca_github_purl_type("rust"), "cargo");
+	assert_string_equal(sca_github_purl_type("erlang"), "hex");
+	assert_string_equal(sca_github_purl_type("actions"), "githubactions");
+	assert_string_equal(sca_github_purl_type("npm"), "npm");
+	assert_null(sca_github_purl_type("cobol"));
+	assert_null(sca_github_purl_type(NULL));
 }
 
 static void test_sca__pep503(void **state)
@@ -93,6 +111,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sca__purl_per_ecosystem),
+		cmocka_unit_test(test_sca__github_ecosystems),
 		cmocka_unit_test(test_sca__pep503),
 		cmocka_unit_test(test_sca__severity_words),
 		cmocka_unit_test(test_sca__cvss),
