@@ -23,6 +23,8 @@ static const struct format formats[] = {
 	  detect_snyk, parse_snyk },
 	{ "dependabot", "GitHub Dependabot alerts REST API JSON (repository, organization, enterprise)",
 	  detect_dependabot, parse_dependabot },
+	{ "dependency-check", "OWASP Dependency-Check JSON report (-f JSON, reportSchema 1.1)",
+	  detect_dependency_check, parse_dependency_check },
 
 	/* --- code and secrets (JSON, CSV) --- */
 	{ "semgrep", "Semgrep JSON (--json), including Supply Chain and Secrets results",

@@ -23,6 +23,7 @@ DECLARE_FORMAT(pnpm_audit);
 DECLARE_FORMAT(pip_audit);
 DECLARE_FORMAT(snyk);
 DECLARE_FORMAT(dependabot);
+DECLARE_FORMAT(dependency_check);
 
 /* --- code and secrets (JSON, CSV) --- */
 DECLARE_FORMAT(semgrep);

@@ -47,6 +47,33 @@ enum severity sca_severity_word(const char *s);
  */
 void sca_set_cvss(struct evidence *ev, const char *vector, const struct jnode *score);
 
+/*
+ * A CVSS vector from metrics written as words, the way NVD's JSON and
+ * OWASP Dependency-Check write them: v3 from attackVector, attackComplexity,
+ * privilegesRequired, userInteraction, scope, confidentialityImpact,
+ * integrityImpact, availabilityImpact ("NETWORK", "LOW", "UNCHANGED", ...)
+ * as "CVSS:<version>/AV:N/..." (version "3.0" or "3.1"; NULL means 3.1);
+ * v2 from accessVector, accessComplexity, authentication (also
+ * Dependency-Check's misspelt "authenticationr" and "authenticationr>"), confidentialityImpact
+ * (or "confidentialImpact"), integrityImpact, availabilityImpact as
+ * "AV:N/AC:L/Au:N/C:P/I:P/A:P". NULL unless every base metric is known.
+ */
+const char *sca_cvss3_vector(struct arena *a, const struct jnode *metrics, const char *version);
+const char *sca_cvss2_vector(struct arena *a, const struct jnode *metrics);
+
+/* A package URL taken apart: type, name as its ecosystem writes it, version. */
+struct sca_pkg {
+	const char *type;    /* "maven", "npm", ... (lower case) */
+	const char *name;    /* "group:artifact" (maven), "@scope/name" (npm), "ns/name" */
+	const char *version; /* NULL when the purl has none */
+};
+
+/*
+ * Split "pkg:type/namespace/name@version?qualifiers#subpath" (segments
+ * percent-decoded). Returns false, out untouched, when s is not a purl.
+ */
+bool sca_purl_split(struct sca_pkg *out, struct arena *a, const char *s);
+
 /* Add every id of a JSON array (or one string) as a vulnerability id. */
 void sca_add_ids(struct evidence *ev, struct arena *a, const struct jnode *ids);
 
