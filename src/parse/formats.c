@@ -25,6 +25,8 @@ static const struct format formats[] = {
 	  detect_dependabot, parse_dependabot },
 	{ "dependency-check", "OWASP Dependency-Check JSON report (-f JSON, reportSchema 1.1)",
 	  detect_dependency_check, parse_dependency_check },
+	{ "retire-js", "retire.js --outputformat json (2.x+ object and 1.x array)",
+	  detect_retire_js, parse_retire_js },
 
 	/* --- code and secrets (JSON, CSV) --- */
 	{ "semgrep", "Semgrep JSON (--json), including Supply Chain and Secrets results",

@@ -24,6 +24,7 @@ DECLARE_FORMAT(pip_audit);
 DECLARE_FORMAT(snyk);
 DECLARE_FORMAT(dependabot);
 DECLARE_FORMAT(dependency_check);
+DECLARE_FORMAT(retire_js);
 
 /* --- code and secrets (JSON, CSV) --- */
 DECLARE_FORMAT(semgrep);
