@@ -27,6 +27,8 @@ static const struct format formats[] = {
 	  detect_dependency_check, parse_dependency_check },
 	{ "retire-js", "retire.js --outputformat json (2.x+ object and 1.x array)",
 	  detect_retire_js, parse_retire_js },
+	{ "cargo-audit", "cargo audit --json (RustSec vulnerabilities and informational warnings)",
+	  detect_cargo_audit, parse_cargo_audit },
 
 	/* --- code and secrets (JSON, CSV) --- */
 	{ "semgrep", "Semgrep JSON (--json), including Supply Chain and Secrets results",

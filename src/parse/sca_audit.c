@@ -2,6 +2,7 @@
 #include "parse/sca_audit.h"
 #include "model/ids.h"
 #include "model/path.h"
+#include "engine/cvss.h"
 #include "util/buf.h"
 
 #include <ctype.h>
@@ -182,6 +183,20 @@ void sca_set_cvss(struct evidence *ev, const char *vector, const struct jnode *s
 		ev->cvss.score = v;
 		ev->cvss.has_score = true;
 	}
+}
+
+bool sca_cvss_score_from_vector(struct evidence *ev)
+{
+	struct cvss_vector v;
+	struct perr err = PERR_INIT;
+
+	if (ev->cvss.has_score)
+		return true;
+	if (!ev->cvss.vector || cvss_parse(&v, ev->cvss.vector, &err) < 0)
+		return false;
+	ev->cvss.score = cvss_base_score(&v);
+	ev->cvss.has_score = ev->cvss.score > 0;
+	return ev->cvss.has_score;
 }
 
 /* One metric: the abbreviation of word (or of an abbreviation already) in `words`. */

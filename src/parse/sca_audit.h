@@ -48,6 +48,13 @@ enum severity sca_severity_word(const char *s);
 void sca_set_cvss(struct evidence *ev, const char *vector, const struct jnode *score);
 
 /*
+ * When ev->cvss has a vector but no score (RustSec advisories, bundler-audit
+ * give only one or the other), compute the base score from the vector: it
+ * is a function of the vector, not a guess. Returns whether a score is set.
+ */
+bool sca_cvss_score_from_vector(struct evidence *ev);
+
+/*
  * A CVSS vector from metrics written as words, the way NVD's JSON and
  * OWASP Dependency-Check write them: v3 from attackVector, attackComplexity,
  * privilegesRequired, userInteraction, scope, confidentialityImpact,

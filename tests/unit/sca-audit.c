@@ -146,6 +146,22 @@ static void test_sca__cvss(void **state)
 	assert_false(ev.cvss.has_score);
 }
 
+static void test_sca__score_from_vector(void **state)
+{
+	struct evidence ev;
+
+	evidence_init(&ev);
+	sca_set_cvss(&ev, "CVSS:3.1/AV:L/AC:H/PR:N/UI:N/S:U/C:N/I:N/A:H", NULL);
+	assert_true(sca_cvss_score_from_vector(&ev));
+	assert_true(ev.cvss.score > 5.09 && ev.cvss.score < 5.11);
+	evidence_init(&ev);
+	sca_set_cvss(&ev, "CVSS:3.1/AV:N/AC:L", NULL); /* incomplete: no score */
+	assert_false(sca_cvss_score_from_vector(&ev));
+	assert_false(ev.cvss.has_score);
+	evidence_init(&ev);
+	assert_false(sca_cvss_score_from_vector(&ev));
+}
+
 static void test_sca__urls(void **state)
 {
 	struct arena a = ARENA_INIT;
@@ -169,6 +185,7 @@ int main(void)
 		cmocka_unit_test(test_sca__pep503),
 		cmocka_unit_test(test_sca__severity_words),
 		cmocka_unit_test(test_sca__cvss),
+		cmocka_unit_test(test_sca__score_from_vector),
 		cmocka_unit_test(test_sca__urls),
 	};
 
