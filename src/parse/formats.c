@@ -29,6 +29,8 @@ static const struct format formats[] = {
 	  detect_retire_js, parse_retire_js },
 	{ "cargo-audit", "cargo audit --json (RustSec vulnerabilities and informational warnings)",
 	  detect_cargo_audit, parse_cargo_audit },
+	{ "bundler-audit", "bundle-audit check --format json (unpatched gems, insecure sources)",
+	  detect_bundler_audit, parse_bundler_audit },
 
 	/* --- code and secrets (JSON, CSV) --- */
 	{ "semgrep", "Semgrep JSON (--json), including Supply Chain and Secrets results",

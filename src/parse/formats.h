@@ -26,6 +26,7 @@ DECLARE_FORMAT(dependabot);
 DECLARE_FORMAT(dependency_check);
 DECLARE_FORMAT(retire_js);
 DECLARE_FORMAT(cargo_audit);
+DECLARE_FORMAT(bundler_audit);
 
 /* --- code and secrets (JSON, CSV) --- */
 DECLARE_FORMAT(semgrep);
