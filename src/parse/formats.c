@@ -31,6 +31,8 @@ static const struct format formats[] = {
 	  detect_cargo_audit, parse_cargo_audit },
 	{ "bundler-audit", "bundle-audit check --format json (unpatched gems, insecure sources)",
 	  detect_bundler_audit, parse_bundler_audit },
+	{ "composer-audit", "composer audit --format=json (advisories, abandoned packages)",
+	  detect_composer_audit, parse_composer_audit },
 
 	/* --- code and secrets (JSON, CSV) --- */
 	{ "semgrep", "Semgrep JSON (--json), including Supply Chain and Secrets results",

@@ -27,6 +27,7 @@ DECLARE_FORMAT(dependency_check);
 DECLARE_FORMAT(retire_js);
 DECLARE_FORMAT(cargo_audit);
 DECLARE_FORMAT(bundler_audit);
+DECLARE_FORMAT(composer_audit);
 
 /* --- code and secrets (JSON, CSV) --- */
 DECLARE_FORMAT(semgrep);
