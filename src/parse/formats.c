@@ -41,6 +41,18 @@ static const struct format formats[] = {
 	  detect_pip_audit, parse_pip_audit },
 	{ "snyk", "Snyk Open Source: snyk test --json (one project or --all-projects)",
 	  detect_snyk, parse_snyk },
+	{ "dependabot", "GitHub Dependabot alerts REST API JSON (repository, organization, enterprise)",
+	  detect_dependabot, parse_dependabot },
+	{ "dependency-check", "OWASP Dependency-Check JSON report (-f JSON, reportSchema 1.1)",
+	  detect_dependency_check, parse_dependency_check },
+	{ "retire-js", "retire.js --outputformat json (2.x+ object and 1.x array)",
+	  detect_retire_js, parse_retire_js },
+	{ "cargo-audit", "cargo audit --json (RustSec vulnerabilities and informational warnings)",
+	  detect_cargo_audit, parse_cargo_audit },
+	{ "bundler-audit", "bundle-audit check --format json (unpatched gems, insecure sources)",
+	  detect_bundler_audit, parse_bundler_audit },
+	{ "composer-audit", "composer audit --format=json (advisories, abandoned packages)",
+	  detect_composer_audit, parse_composer_audit },
 
 	/* --- code and secrets (JSON, CSV) --- */
 	{ "semgrep", "Semgrep JSON (--json), including Supply Chain and Secrets results",

@@ -32,6 +32,12 @@ DECLARE_FORMAT(yarn_audit);
 DECLARE_FORMAT(pnpm_audit);
 DECLARE_FORMAT(pip_audit);
 DECLARE_FORMAT(snyk);
+DECLARE_FORMAT(dependabot);
+DECLARE_FORMAT(dependency_check);
+DECLARE_FORMAT(retire_js);
+DECLARE_FORMAT(cargo_audit);
+DECLARE_FORMAT(bundler_audit);
+DECLARE_FORMAT(composer_audit);
 
 /* --- code and secrets (JSON, CSV) --- */
 DECLARE_FORMAT(semgrep);

@@ -1,6 +1,8 @@
 #include "posture.h"
 #include "parse/sca_audit.h"
 #include "model/ids.h"
+#include "model/path.h"
+#include "engine/cvss.h"
 #include "util/buf.h"
 
 #include <ctype.h>
@@ -58,6 +60,12 @@ static char *lower_copy(struct arena *a, const char *s)
 	return p;
 }
 
+/* Types whose namespace is a path ("github.com/gin-gonic"): its '/'s stay as they are. */
+static bool path_namespace(const char *type)
+{
+	return !strcmp(type, "golang") || !strcmp(type, "swift") || !strcmp(type, "githubactions");
+}
+
 const char *sca_purl(struct arena *a, const char *type, const char *name, const char *version)
 {
 	struct pbuf b = PBUF_INIT;
@@ -77,7 +85,7 @@ const char *sca_purl(struct arena *a, const char *type, const char *name, const 
 		sep = strchr(nm, ':');
 	else if (!strcmp(type, "npm"))
 		sep = nm[0] == '@' ? strchr(nm, '/') : NULL;
-	else if (!strcmp(type, "composer") || !strcmp(type, "golang"))
+	else if (!strcmp(type, "composer") || path_namespace(type))
 		sep = strrchr(nm, '/');
 	else
 		sep = NULL;
@@ -92,8 +100,8 @@ const char *sca_purl(struct arena *a, const char *type, const char *name, const 
 		return NULL;
 	ret = pbuf_addf(&b, "pkg:%s/", type);
 	if (!ret && ns) {
-		/* a golang namespace keeps its '/'; npm's "@" is encoded */
-		ret = add_segment(&b, ns, nslen, !strcmp(type, "golang") ? "/" : NULL);
+		/* a golang/swift namespace keeps its '/'; npm's "@" is encoded */
+		ret = add_segment(&b, ns, nslen, path_namespace(type) ? "/" : NULL);
 		if (!ret)
 			ret = pbuf_addch(&b, '/');
 	}
@@ -108,6 +116,24 @@ const char *sca_purl(struct arena *a, const char *type, const char *name, const 
 		res = arena_strndup(a, b.buf, b.len);
 	pbuf_release(&b);
 	return res;
+}
+
+const char *sca_github_purl_type(const char *ecosystem)
+{
+	static const struct {
+		const char *github, *type;
+	} map[] = {
+		{ "npm", "npm" }, { "pip", "pypi" }, { "maven", "maven" }, { "nuget", "nuget" },
+		{ "rubygems", "gem" }, { "composer", "composer" }, { "go", "golang" },
+		{ "rust", "cargo" }, { "pub", "pub" }, { "swift", "swift" }, { "erlang", "hex" },
+		{ "actions", "githubactions" },
+	};
+	size_t i;
+
+	for (i = 0; ecosystem && i < ARRAY_SIZE(map); i++)
+		if (!strcasecmp(ecosystem, map[i].github))
+			return map[i].type;
+	return NULL;
 }
 
 enum severity sca_severity_word(const char *s)
@@ -157,6 +183,154 @@ void sca_set_cvss(struct evidence *ev, const char *vector, const struct jnode *s
 		ev->cvss.score = v;
 		ev->cvss.has_score = true;
 	}
+}
+
+bool sca_cvss_score_from_vector(struct evidence *ev)
+{
+	struct cvss_vector v;
+	struct perr err = PERR_INIT;
+
+	if (ev->cvss.has_score)
+		return true;
+	if (!ev->cvss.vector || cvss_parse(&v, ev->cvss.vector, &err) < 0)
+		return false;
+	ev->cvss.score = cvss_base_score(&v);
+	ev->cvss.has_score = ev->cvss.score > 0;
+	return ev->cvss.has_score;
+}
+
+/* One metric: the abbreviation of word (or of an abbreviation already) in `words`. */
+struct metric_word {
+	const char *word, *abbr;
+};
+
+/* keys: "|"-separated names the metric has been written under. */
+static const char *metric_abbr(const struct jnode *metrics, const char *keys,
+			       const struct metric_word *words)
+{
+	const struct jnode *c;
+	const char *v = NULL;
+	size_t i, n;
+
+	json_for_each(c, json_is(metrics, JOBJ) ? metrics : NULL) {
+		for (i = 0; !v && keys[i]; i += n + (keys[i + n] == '|')) {
+			n = strcspn(keys + i, "|");
+			if (strlen(c->key) == n && !memcmp(c->key, keys + i, n))
+				v = json_str(c);
+		}
+	}
+	for (i = 0; v && words[i].word; i++)
+		if (!strcasecmp(v, words[i].word) || !strcasecmp(v, words[i].abbr))
+			return words[i].abbr;
+	return NULL;
+}
+
+static const struct metric_word av3[] = {
+	{ "NETWORK", "N" }, { "ADJACENT_NETWORK", "A" }, { "ADJACENT", "A" },
+	{ "LOCAL", "L" }, { "PHYSICAL", "P" }, { NULL, NULL },
+};
+static const struct metric_word low_high[] = {
+	{ "LOW", "L" }, { "HIGH", "H" }, { NULL, NULL },
+};
+static const struct metric_word none_low_high[] = {
+	{ "NONE", "N" }, { "LOW", "L" }, { "HIGH", "H" }, { NULL, NULL },
+};
+static const struct metric_word ui3[] = {
+	{ "NONE", "N" }, { "REQUIRED", "R" }, { NULL, NULL },
+};
+static const struct metric_word scope3[] = {
+	{ "UNCHANGED", "U" }, { "CHANGED", "C" }, { NULL, NULL },
+};
+static const struct metric_word av2[] = {
+	{ "NETWORK", "N" }, { "ADJACENT_NETWORK", "A" }, { "LOCAL", "L" }, { NULL, NULL },
+};
+static const struct metric_word ac2[] = {
+	{ "LOW", "L" }, { "MEDIUM", "M" }, { "HIGH", "H" }, { NULL, NULL },
+};
+static const struct metric_word au2[] = {
+	{ "NONE", "N" }, { "SINGLE", "S" }, { "SINGLE_INSTANCE", "S" },
+	{ "MULTIPLE", "M" }, { "MULTIPLE_INSTANCES", "M" }, { NULL, NULL },
+};
+static const struct metric_word impact2[] = {
+	{ "NONE", "N" }, { "PARTIAL", "P" }, { "COMPLETE", "C" }, { NULL, NULL },
+};
+
+const char *sca_cvss3_vector(struct arena *a, const struct jnode *m, const char *version)
+{
+	const char *v[8];
+	size_t i;
+
+	v[0] = metric_abbr(m, "attackVector", av3);
+	v[1] = metric_abbr(m, "attackComplexity", low_high);
+	v[2] = metric_abbr(m, "privilegesRequired", none_low_high);
+	v[3] = metric_abbr(m, "userInteraction", ui3);
+	v[4] = metric_abbr(m, "scope", scope3);
+	v[5] = metric_abbr(m, "confidentialityImpact", none_low_high);
+	v[6] = metric_abbr(m, "integrityImpact", none_low_high);
+	v[7] = metric_abbr(m, "availabilityImpact", none_low_high);
+	for (i = 0; i < ARRAY_SIZE(v); i++)
+		if (!v[i])
+			return NULL;
+	if (!version || strcmp(version, "3.0"))
+		version = "3.1";
+	return arena_printf(a, "CVSS:%s/AV:%s/AC:%s/PR:%s/UI:%s/S:%s/C:%s/I:%s/A:%s", version,
+			    v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
+}
+
+const char *sca_cvss2_vector(struct arena *a, const struct jnode *m)
+{
+	const char *v[6];
+	size_t i;
+
+	v[0] = metric_abbr(m, "accessVector", av2);
+	v[1] = metric_abbr(m, "accessComplexity", ac2);
+	v[2] = metric_abbr(m, "authentication|authenticationr|authenticationr>", au2);
+	v[3] = metric_abbr(m, "confidentialityImpact|confidentialImpact", impact2);
+	v[4] = metric_abbr(m, "integrityImpact", impact2);
+	v[5] = metric_abbr(m, "availabilityImpact", impact2);
+	for (i = 0; i < ARRAY_SIZE(v); i++)
+		if (!v[i])
+			return NULL;
+	return arena_printf(a, "AV:%s/AC:%s/Au:%s/C:%s/I:%s/A:%s", v[0], v[1], v[2], v[3], v[4],
+			    v[5]);
+}
+
+bool sca_purl_split(struct sca_pkg *out, struct arena *a, const char *s)
+{
+	const char *rest, *slash, *at, *last;
+	char *type, *path, *p;
+	size_t n;
+
+	if (!s || strncmp(s, "pkg:", 4))
+		return false;
+	rest = s + 4;
+	while (*rest == '/')
+		rest++;
+	slash = strchr(rest, '/');
+	if (!slash || slash == rest)
+		return false;
+	type = arena_strndup(a, rest, (size_t)(slash - rest));
+	for (p = type; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	rest = slash + 1;
+	n = strcspn(rest, "?#");
+	path = arena_strndup(a, rest, n);
+	/* the version follows the last '@' of the last segment */
+	last = strrchr(path, '/');
+	at = strrchr(last ? last : path, '@');
+	out->version = NULL;
+	if (at) {
+		out->version = at[1] ? path_percent_decode(a, at + 1) : NULL;
+		path[at - path] = '\0';
+	}
+	if (!*path)
+		return false;
+	path = path_percent_decode(a, path);
+	if (!strcmp(type, "maven") && (p = strrchr(path, '/')))
+		*p = ':'; /* group:artifact, the way Maven tools write it */
+	out->type = type;
+	out->name = path;
+	return true;
 }
 
 void sca_add_ids(struct evidence *ev, struct arena *a, const struct jnode *ids)

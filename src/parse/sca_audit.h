@@ -13,13 +13,23 @@
 
 /*
  * A package URL for a package of purl type `type` ("npm", "pypi", "gem",
- * "cargo", "composer", "maven", "nuget", "golang"). `name` is written the
- * way the ecosystem writes it: "@scope/name" (npm), "vendor/name"
- * (composer), "group:artifact" (maven). Each segment is percent-encoded;
+ * "cargo", "composer", "maven", "nuget", "golang", "swift", "pub", "hex",
+ * "githubactions"). `name` is written the way the ecosystem writes it:
+ * "@scope/name" (npm), "vendor/name" (composer), "group:artifact" (maven),
+ * "github.com/owner/repo" (golang, swift), "owner/repo" (githubactions). Each segment is percent-encoded;
  * PyPI names are normalized per PEP 503. version may be NULL. Returns NULL
  * when name is NULL or empty.
  */
 const char *sca_purl(struct arena *a, const char *type, const char *name, const char *version);
+
+/*
+ * The purl type for a GitHub Advisory Database ecosystem name, as
+ * Dependabot and GitHub's advisories write it ("pip" -> "pypi", "rubygems"
+ * -> "gem", "go" -> "golang", "rust" -> "cargo", "erlang" -> "hex",
+ * "actions" -> "githubactions"; npm, maven, nuget, composer, pub, swift
+ * are the same word). Any case; NULL when unknown.
+ */
+const char *sca_github_purl_type(const char *ecosystem);
 
 /* PEP 503: lower case, runs of '-', '_' and '.' become one '-'. */
 const char *sca_pep503(struct arena *a, const char *name);
@@ -36,6 +46,40 @@ enum severity sca_severity_word(const char *s);
  * a score outside 0-10 is ignored; a zero score without a vector is "none".
  */
 void sca_set_cvss(struct evidence *ev, const char *vector, const struct jnode *score);
+
+/*
+ * When ev->cvss has a vector but no score (RustSec advisories, bundler-audit
+ * give only one or the other), compute the base score from the vector: it
+ * is a function of the vector, not a guess. Returns whether a score is set.
+ */
+bool sca_cvss_score_from_vector(struct evidence *ev);
+
+/*
+ * A CVSS vector from metrics written as words, the way NVD's JSON and
+ * OWASP Dependency-Check write them: v3 from attackVector, attackComplexity,
+ * privilegesRequired, userInteraction, scope, confidentialityImpact,
+ * integrityImpact, availabilityImpact ("NETWORK", "LOW", "UNCHANGED", ...)
+ * as "CVSS:<version>/AV:N/..." (version "3.0" or "3.1"; NULL means 3.1);
+ * v2 from accessVector, accessComplexity, authentication (also
+ * Dependency-Check's misspelt "authenticationr" and "authenticationr>"), confidentialityImpact
+ * (or "confidentialImpact"), integrityImpact, availabilityImpact as
+ * "AV:N/AC:L/Au:N/C:P/I:P/A:P". NULL unless every base metric is known.
+ */
+const char *sca_cvss3_vector(struct arena *a, const struct jnode *metrics, const char *version);
+const char *sca_cvss2_vector(struct arena *a, const struct jnode *metrics);
+
+/* A package URL taken apart: type, name as its ecosystem writes it, version. */
+struct sca_pkg {
+	const char *type;    /* "maven", "npm", ... (lower case) */
+	const char *name;    /* "group:artifact" (maven), "@scope/name" (npm), "ns/name" */
+	const char *version; /* NULL when the purl has none */
+};
+
+/*
+ * Split "pkg:type/namespace/name@version?qualifiers#subpath" (segments
+ * percent-decoded). Returns false, out untouched, when s is not a purl.
+ */
+bool sca_purl_split(struct sca_pkg *out, struct arena *a, const char *s);
 
 /* Add every id of a JSON array (or one string) as a vulnerability id. */
 void sca_add_ids(struct evidence *ev, struct arena *a, const struct jnode *ids);

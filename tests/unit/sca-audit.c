@@ -27,8 +27,78 @@ static void test_sca__purl_per_ecosystem(void **state)
 	/* '+' in a version and a space in a name are encoded */
 	assert_string_equal(sca_purl(&a, "gem", "odd name", "1.0+build"),
 			    "pkg:gem/odd%20name@1.0%2Bbuild");
+	/* swift and GitHub Actions namespaces are paths, like Go's */
+	assert_string_equal(sca_purl(&a, "swift", "github.com/apple/swift-nio", "2.0.0"),
+			    "pkg:swift/github.com/apple/swift-nio@2.0.0");
+	assert_string_equal(sca_purl(&a, "githubactions", "actions/checkout", NULL),
+			    "pkg:githubactions/actions/checkout");
 	assert_null(sca_purl(&a, "npm", "", "1.0.0"));
 	assert_null(sca_purl(&a, "npm", NULL, "1.0.0"));
+	arena_release(&a);
+}
+
+static void test_sca__github_ecosystems(void **state)
+{
+	assert_string_equal(sca_github_purl_type("pip"), "pypi");
+	assert_string_equal(sca_github_purl_type("RubyGems"), "gem");
+	assert_string_equal(sca_github_purl_type("go"), "golang");
+	assert_string_equal(sca_github_purl_type("rust"), "cargo");
+	assert_string_equal(sca_github_purl_type("erlang"), "hex");
+	assert_string_equal(sca_github_purl_type("actions"), "githubactions");
+	assert_string_equal(sca_github_purl_type("npm"), "npm");
+	assert_null(sca_github_purl_type("cobol"));
+	assert_null(sca_github_purl_type(NULL));
+}
+
+static void test_sca__cvss_from_words(void **state)
+{
+	struct arena a = ARENA_INIT;
+	struct jnode *m;
+	static const char v3[] = "{\"attackVector\": \"NETWORK\", \"attackComplexity\": \"HIGH\", "
+		"\"privilegesRequired\": \"LOW\", \"userInteraction\": \"REQUIRED\", "
+		"\"scope\": \"CHANGED\", \"confidentialityImpact\": \"HIGH\", "
+		"\"integrityImpact\": \"LOW\", \"availabilityImpact\": \"NONE\"}";
+	static const char v2[] = "{\"accessVector\": \"ADJACENT_NETWORK\", \"accessComplexity\": \"MEDIUM\", "
+		"\"authenticationr>\": \"SINGLE\", \"confidentialImpact\": \"PARTIAL\", "
+		"\"integrityImpact\": \"COMPLETE\", \"availabilityImpact\": \"NONE\"}";
+	static const char partial[] = "{\"attackVector\": \"NETWORK\", \"scope\": \"SIDEWAYS\"}";
+	struct perr err = PERR_INIT;
+
+	assert_int_equal(json_parse_tree(&m, &a, v3, strlen(v3), NULL, &err), 0);
+	assert_string_equal(sca_cvss3_vector(&a, m, NULL), "CVSS:3.1/AV:N/AC:H/PR:L/UI:R/S:C/C:H/I:L/A:N");
+	assert_string_equal(sca_cvss3_vector(&a, m, "3.0"), "CVSS:3.0/AV:N/AC:H/PR:L/UI:R/S:C/C:H/I:L/A:N");
+	assert_int_equal(json_parse_tree(&m, &a, v2, strlen(v2), NULL, &err), 0);
+	assert_string_equal(sca_cvss2_vector(&a, m), "AV:A/AC:M/Au:S/C:P/I:C/A:N");
+	assert_int_equal(json_parse_tree(&m, &a, partial, strlen(partial), NULL, &err), 0);
+	assert_null(sca_cvss3_vector(&a, m, NULL));
+	assert_null(sca_cvss2_vector(&a, m));
+	assert_null(sca_cvss3_vector(&a, NULL, NULL));
+	arena_release(&a);
+}
+
+static void test_sca__purl_split(void **state)
+{
+	struct arena a = ARENA_INIT;
+	struct sca_pkg p;
+
+	assert_true(sca_purl_split(&p, &a, "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"));
+	assert_string_equal(p.type, "maven");
+	assert_string_equal(p.name, "org.apache.logging.log4j:log4j-core");
+	assert_string_equal(p.version, "2.14.1");
+	assert_true(sca_purl_split(&p, &a, "pkg:npm/%40babel/traverse@7.22.0?foo=bar#sub"));
+	assert_string_equal(p.type, "npm");
+	assert_string_equal(p.name, "@babel/traverse");
+	assert_string_equal(p.version, "7.22.0");
+	assert_true(sca_purl_split(&p, &a, "pkg:NPM/lodash"));
+	assert_string_equal(p.type, "npm");
+	assert_string_equal(p.name, "lodash");
+	assert_null(p.version);
+	assert_true(sca_purl_split(&p, &a, "pkg:golang/github.com/gin-gonic/gin@v1.6.0"));
+	assert_string_equal(p.name, "github.com/gin-gonic/gin");
+	assert_false(sca_purl_split(&p, &a, "cpe:2.3:a:apache:log4j:2.14.1:*:*:*:*:*:*:*"));
+	assert_false(sca_purl_split(&p, &a, "pkg:npm"));
+	assert_false(sca_purl_split(&p, &a, "pkg:npm/@1.0"));
+	assert_false(sca_purl_split(&p, &a, NULL));
 	arena_release(&a);
 }
 
@@ -76,6 +146,22 @@ static void test_sca__cvss(void **state)
 	assert_false(ev.cvss.has_score);
 }
 
+static void test_sca__score_from_vector(void **state)
+{
+	struct evidence ev;
+
+	evidence_init(&ev);
+	sca_set_cvss(&ev, "CVSS:3.1/AV:L/AC:H/PR:N/UI:N/S:U/C:N/I:N/A:H", NULL);
+	assert_true(sca_cvss_score_from_vector(&ev));
+	assert_true(ev.cvss.score > 5.09 && ev.cvss.score < 5.11);
+	evidence_init(&ev);
+	sca_set_cvss(&ev, "CVSS:3.1/AV:N/AC:L", NULL); /* incomplete: no score */
+	assert_false(sca_cvss_score_from_vector(&ev));
+	assert_false(ev.cvss.has_score);
+	evidence_init(&ev);
+	assert_false(sca_cvss_score_from_vector(&ev));
+}
+
 static void test_sca__urls(void **state)
 {
 	struct arena a = ARENA_INIT;
@@ -93,9 +179,13 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sca__purl_per_ecosystem),
+		cmocka_unit_test(test_sca__github_ecosystems),
+		cmocka_unit_test(test_sca__cvss_from_words),
+		cmocka_unit_test(test_sca__purl_split),
 		cmocka_unit_test(test_sca__pep503),
 		cmocka_unit_test(test_sca__severity_words),
 		cmocka_unit_test(test_sca__cvss),
+		cmocka_unit_test(test_sca__score_from_vector),
 		cmocka_unit_test(test_sca__urls),
 	};
 
