@@ -43,12 +43,13 @@ static void test_sast_more__gitlab_detects_only_sast(void **state)
 				   "\"scan\":{\"type\" : \"sast\"}}"), "gitlab-sast");
 	assert_string_equal(detect("{\"version\":\"2.0\",\"vulnerabilities\":[{\"category\":\"sast\"}]}"),
 			    "gitlab-sast");
-	assert_string_equal(detect("{\"version\":\"15.0.7\",\"vulnerabilities\":[],"
-				   "\"scan\":{\"type\":\"dependency_scanning\"}}"), "(none)");
-	assert_string_equal(detect("{\"version\":\"15.0.7\",\"vulnerabilities\":[],"
-				   "\"scan\":{\"type\":\"secret_detection\"}}"), "(none)");
-	assert_string_equal(detect("{\"version\":\"15.0.7\",\"vulnerabilities\":[],"
-				   "\"scan\":{\"type\":\"container_scanning\"}}"), "(none)");
+	/* the other GitLab report types belong to their own formats */
+	assert_string_not_equal(detect("{\"version\":\"15.0.7\",\"vulnerabilities\":[],"
+				       "\"scan\":{\"type\":\"dependency_scanning\"}}"), "gitlab-sast");
+	assert_string_not_equal(detect("{\"version\":\"15.0.7\",\"vulnerabilities\":[],"
+				       "\"scan\":{\"type\":\"secret_detection\"}}"), "gitlab-sast");
+	assert_string_not_equal(detect("{\"version\":\"15.0.7\",\"vulnerabilities\":[],"
+				       "\"scan\":{\"type\":\"container_scanning\"}}"), "gitlab-sast");
 }
 
 static void test_sast_more__sonarqube_detection(void **state)
