@@ -196,4 +196,55 @@ typedef int (*event_row_cb)(const struct event_row *e, void *payload, struct per
 int store_events_each(struct store *s, int64_t finding_id, event_row_cb cb, void *payload,
 		      struct perr *err);
 
+/* --- risk: feeds, policy, scores (store/sqlite_risk.c) --- */
+
+/*
+ * Feeds. An import replaces the feed's current set whole, inside the
+ * caller's transaction: begin, put every row, finish. The finish records
+ * the import (history is kept; the latest import is the current version).
+ */
+struct feed_import {
+	int64_t id;
+	const char *feed;              /* "epss" or "kev" */
+	const char *version;           /* EPSS score_date, KEV catalogVersion */
+	const char *model, *released;  /* EPSS model_version, KEV dateReleased; NULL if none */
+	const char *file, *file_sha256;
+	int64_t imported_at;
+	long rows;
+	long added, removed;           /* KEV, set by finish; -1 when not counted */
+};
+
+int store_feed_replace_begin(struct store *s, const char *feed, struct perr *err);
+int store_epss_put(struct store *s, const char *cve, double epss, double percentile,
+		   struct perr *err);
+struct kev_row {
+	const char *cve, *date_added, *due_date, *ransomware;
+	const char *vendor_project, *product, *vulnerability_name, *required_action;
+};
+int store_kev_put(struct store *s, const struct kev_row *k, struct perr *err);
+/* Swap the new set in, count KEV's added/removed into imp, record imp (imp->id set). */
+int store_feed_replace_finish(struct store *s, struct feed_import *imp, struct perr *err);
+
+/* The current version of a feed, copied: found is false when it was never imported. */
+struct feed_current {
+	bool found;
+	int64_t id, imported_at;
+	long rows;
+	char version[64], model[64], file_sha256[65];
+};
+int store_feed_current(struct store *s, const char *feed, struct feed_current *out,
+		       struct perr *err);
+
+/* Every import, oldest first; `current` marks each feed's latest. */
+typedef int (*feed_import_cb)(const struct feed_import *imp, bool current, void *payload,
+			      struct perr *err);
+int store_feed_imports_each(struct store *s, feed_import_cb cb, void *payload, struct perr *err);
+
+/* One CVE's current EPSS score: P_ENOTFOUND (no message) when it has none. */
+int store_epss_get(struct store *s, const char *cve, double *epss, double *percentile,
+		   struct perr *err);
+/* Every current KEV entry (strings borrowed for the call). */
+typedef int (*kev_row_cb)(const struct kev_row *k, void *payload, struct perr *err);
+int store_kev_each(struct store *s, kev_row_cb cb, void *payload, struct perr *err);
+
 #endif
