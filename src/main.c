@@ -22,6 +22,7 @@ static const struct cmd commands[] = {
 	{ "scans", cmd_scans, CMD_DB_RO, "list ingested scans" },
 	{ "cvss", cmd_cvss, CMD_NO_DB, "compute CVSS base scores of vectors" },
 	{ "feeds", cmd_feeds, CMD_DB_RW | CMD_DB_CREATE, "import or fetch risk feeds (EPSS, CISA KEV)" },
+	{ "policy", cmd_policy, CMD_NO_DB, "show the risk policy, or test a candidate against current findings" },
 };
 
 static void usage(FILE *out)
