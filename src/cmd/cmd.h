@@ -34,5 +34,7 @@ int cmd_scans(int argc, const char **argv, struct ctx *ctx);
 int cmd_cvss(int argc, const char **argv, struct ctx *ctx);
 int cmd_feeds(int argc, const char **argv, struct ctx *ctx);
 int cmd_policy(int argc, const char **argv, struct ctx *ctx);
+int cmd_rescore(int argc, const char **argv, struct ctx *ctx);
+int cmd_explain(int argc, const char **argv, struct ctx *ctx);
 
 #endif

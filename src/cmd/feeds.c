@@ -6,6 +6,7 @@
  */
 #include "posture.h"
 #include "cmd/cmd.h"
+#include "cmd/scoring.h"
 #include "feeds/epss.h"
 #include "feeds/kev.h"
 #include "out/jw.h"
@@ -86,7 +87,8 @@ static bool version_older(const char *v, const char *current)
 	return strncmp(v, current, 10) < 0;
 }
 
-static void print_import(const struct import_opts *o, const struct feed_import *imp, bool skipped)
+static void print_import(const struct import_opts *o, const struct feed_import *imp,
+			 const struct scoring_stats *ss, bool skipped)
 {
 	if (o->json) {
 		jw_obj_open(o->w);
@@ -100,6 +102,8 @@ static void print_import(const struct import_opts *o, const struct feed_import *
 			jw_kint(o->w, "added", imp->added);
 			jw_kint(o->w, "removed", imp->removed);
 		}
+		jw_kint(o->w, "rescored", ss ? ss->scope : 0);
+		jw_kint(o->w, "tier_changes", ss ? ss->tier_changed : 0);
 		jw_obj_close(o->w);
 		jw_reset_line(o->w);
 		return;
@@ -116,7 +120,7 @@ static void print_import(const struct import_opts *o, const struct feed_import *
 	else
 		printf("kev: %ld entries, catalog %s (%ld added, %ld removed), from %s", imp->rows,
 		       imp->version, imp->added, imp->removed, imp->file);
-	printf("; %ld findings rescored, %ld changed tier\n", 0L, 0L);
+	printf("; %ld findings rescored, %ld changed tier\n", ss->scope, ss->tier_changed);
 }
 
 /*
@@ -129,10 +133,13 @@ static int import_feed(struct ctx *ctx, const char *feed, const char *buf, size_
 	struct import_state st = { 0 };
 	struct feed_current cur;
 	struct feed_import imp = { 0 };
+	struct scoring sc;
+	struct scoring_stats ss = { 0 };
 	char digest[65];
 	long n;
 	int ret;
 
+	scoring_init(&sc);
 	sha256_hex(buf, len, digest);
 	st.store = ctx->store;
 	imp.feed = feed;
@@ -146,8 +153,13 @@ static int import_feed(struct ctx *ctx, const char *feed, const char *buf, size_
 		imp.model = cur.model[0] ? cur.model : NULL;
 		imp.rows = cur.rows;
 		imp.added = imp.removed = -1;
-		print_import(o, &imp, true);
+		print_import(o, &imp, NULL, true);
 		goto out;
+	}
+	if ((ret = scoring_open(&sc, ctx, NULL, err)) < 0) {
+		/* the policy's error names the policy file */
+		scoring_release(&sc);
+		return ret;
 	}
 	if ((ret = store_begin(ctx->store, err)) < 0)
 		goto out;
@@ -186,15 +198,17 @@ static int import_feed(struct ctx *ctx, const char *feed, const char *buf, size_
 	imp.model = st.model[0] ? st.model : NULL;
 	imp.released = st.released[0] ? st.released : NULL;
 	imp.rows = st.rows;
-	if ((ret = store_feed_replace_finish(ctx->store, &imp, err)) < 0)
+	if ((ret = store_feed_replace_finish(ctx->store, &imp, err)) < 0 ||
+	    (ret = scoring_run(&sc, ctx->store, &(struct risk_scope){ .with_cve = true }, &ss, err)) < 0)
 		goto fail;
 	if ((ret = store_commit(ctx->store, err)) < 0)
 		goto fail;
-	print_import(o, &imp, false);
+	print_import(o, &imp, &ss, false);
 	goto out;
 fail:
 	store_rollback(ctx->store);
 out:
+	scoring_release(&sc);
 	if (ret < 0 && !strstr(err->msg, source))
 		perr_prefix(err, "%s", source);
 	return ret;

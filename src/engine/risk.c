@@ -32,6 +32,23 @@ static void factor(struct risk_result *r, const char *name, double points, const
 	va_end(ap);
 }
 
+/* factor() for a plain string: the common case, without a printf per factor and finding. */
+static void factor_str(struct risk_result *r, const char *name, double points, const char *s)
+{
+	struct risk_factor *f;
+	size_t len = strlen(s);
+
+	if (r->nfactors == RISK_MAX_FACTORS)
+		return;
+	f = &r->factors[r->nfactors++];
+	f->name = name;
+	f->points = points;
+	if (len >= sizeof(f->value))
+		len = sizeof(f->value) - 1;
+	memcpy(f->value, s, len);
+	f->value[len] = '\0';
+}
+
 static const char *word(const char *s)
 {
 	return s && *s ? s : "unknown";
@@ -171,7 +188,7 @@ static void table_factor(struct risk_result *r, const char *name, const struct p
 	double pts;
 
 	if (policy_table_get(t, word(value), &pts))
-		factor(r, name, pts, "%s", word(value));
+		factor_str(r, name, pts, word(value));
 	else
 		factor(r, name, 0, "%s (not in the policy)", word(value));
 }
@@ -180,7 +197,7 @@ static void exploitation_factors(struct risk_result *r, const struct policy *p,
 				 const struct risk_input *in)
 {
 	if (!in->cve && !in->has_epss) {
-		factor(r, "cve", 0, "none: EPSS and KEV do not apply");
+		factor_str(r, "cve", 0, "none: EPSS and KEV do not apply");
 		return;
 	}
 	if (in->has_epss) {
@@ -197,8 +214,8 @@ static void exploitation_factors(struct risk_result *r, const struct policy *p,
 	if (in->kev) {
 		factor(r, "kev", p->kev, "%s on KEV since %s, due %s", in->cve, word(in->kev_date_added),
 		       word(in->kev_due_date));
-		factor(r, "kev_ransomware", in->kev_ransomware ? p->kev_ransomware : 0, "%s",
-		       in->kev_ransomware ? "known ransomware use" : "no known ransomware use");
+		factor_str(r, "kev_ransomware", in->kev_ransomware ? p->kev_ransomware : 0,
+			   in->kev_ransomware ? "known ransomware use" : "no known ransomware use");
 	} else {
 		factor(r, "kev", 0, "%s is not on KEV", in->cve);
 	}
@@ -224,17 +241,17 @@ void risk_score(struct risk_result *out, const struct policy *p, const struct ri
 	table_factor(out, "exposure", &p->exposure, in->exposure);
 	table_factor(out, "criticality", &p->criticality, in->criticality);
 	if (data_points(&p->data_sensitivity, in->data_sensitivity, &pts))
-		factor(out, "data_sensitivity", pts, "%s", word(in->data_sensitivity));
+		factor_str(out, "data_sensitivity", pts, word(in->data_sensitivity));
 	else
 		factor(out, "data_sensitivity", 0, "%s (not in the policy)", word(in->data_sensitivity));
 	table_factor(out, "environment", &p->environment, in->environment);
 	table_factor(out, "reachability", &p->reachability, reach_word(in->reachability));
 	if (in->validated || in->kind == KIND_DAST || in->kind == KIND_API)
-		factor(out, "validated", in->validated ? p->validated : 0, "%s",
-		       in->validated ? "confirmed by a dynamic test" : "not confirmed");
+		factor_str(out, "validated", in->validated ? p->validated : 0,
+			   in->validated ? "confirmed by a dynamic test" : "not confirmed");
 	if (in->secret_verified || in->kind == KIND_SECRET)
-		factor(out, "secret_verified", in->secret_verified ? p->secret_verified : 0, "%s",
-		       in->secret_verified ? "verified live" : "not verified");
+		factor_str(out, "secret_verified", in->secret_verified ? p->secret_verified : 0,
+			   in->secret_verified ? "verified live" : "not verified");
 	if (in->age_days >= 0)
 		factor(out, "age", band_points(&p->age_days, (double)in->age_days), "%ld day%s",
 		       in->age_days, in->age_days == 1 ? "" : "s");
