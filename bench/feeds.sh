@@ -16,12 +16,10 @@ awk 'BEGIN {
 }' >"$tmp/epss_scores-2025-03-16.csv"
 gzip -c "$tmp/epss_scores-2025-03-16.csv" >"$tmp/epss_scores-2025-03-16.csv.gz"
 sed 's/2025-03-16T12:55:00Z/2025-03-17T12:55:00Z/' "$tmp/epss_scores-2025-03-16.csv" >"$tmp/epss_scores-2025-03-17.csv"
-now() { date +%s.%N; }
+# wall time, and CPU time (user + system): on a shared machine the second is the one to compare
 run() {
-	t0=$(now)
-	"$POSTURE" --db "$tmp/posture.db" feeds import "$@" >/dev/null
-	t1=$(now)
-	echo "$t0 $t1" | awk -v what="$*" '{ printf "feeds import %s: %.3f s\n", what, $2 - $1 }' |
+	/usr/bin/time -f "%e %U %S" -o "$tmp/time" "$POSTURE" --db "$tmp/posture.db" feeds import "$@" >/dev/null
+	awk -v what="$*" '{ printf "feeds import %s: %.2f s wall, %.2f s cpu\n", what, $1, $2 + $3 }' "$tmp/time" |
 		sed "s|$tmp/||"
 }
 run epss "$tmp/epss_scores-2025-03-16.csv"
