@@ -11,6 +11,7 @@
 #include "feeds/kev.h"
 #include "out/jw.h"
 #include "store/store.h"
+#include "util/alloc.h"
 #include "util/buf.h"
 #include "util/file.h"
 #include "util/hash.h"
@@ -462,13 +463,13 @@ static int feeds_update(int argc, const char **argv, struct ctx *ctx)
 }
 
 static const struct {
-	const char *name;
+	const char *name, *full;  /* full: how usage messages name it */
 	int (*fn)(int argc, const char **argv, struct ctx *ctx);
 	const char *help;
 } verbs[] = {
-	{ "import", feeds_import, "import an EPSS file or the KEV catalog" },
-	{ "list", feeds_list, "list feed imports and the current versions" },
-	{ "update", feeds_update, "fetch both feeds from their official URLs and import them" },
+	{ "import", "feeds import", feeds_import, "import an EPSS file or the KEV catalog" },
+	{ "list", "feeds list", feeds_list, "list feed imports and the current versions" },
+	{ "update", "feeds update", feeds_update, "fetch both feeds from their official URLs and import them" },
 };
 
 int cmd_feeds(int argc, const char **argv, struct ctx *ctx)
@@ -486,7 +487,16 @@ int cmd_feeds(int argc, const char **argv, struct ctx *ctx)
 		return argc < 2 ? EXIT_INPUT : EXIT_OK;
 	}
 	for (i = 0; i < ARRAY_SIZE(verbs); i++)
-		if (!strcmp(argv[1], verbs[i].name))
-			return verbs[i].fn(argc - 1, argv + 1, ctx);
+		if (!strcmp(argv[1], verbs[i].name)) {
+			/* a copy whose argv[0] names the verb fully, for opt's messages */
+			const char **sub = xcalloc((size_t)argc, sizeof(*sub));
+			int ret;
+
+			memcpy(sub + 1, argv + 2, (size_t)(argc - 2) * sizeof(*sub));
+			sub[0] = verbs[i].full;
+			ret = verbs[i].fn(argc - 1, sub, ctx);
+			xfree(sub);
+			return ret;
+		}
 	return usage_error("feeds: '%s' is not a feeds command (import, list, update)", argv[1]);
 }

@@ -281,12 +281,12 @@ done:
 }
 
 static const struct {
-	const char *name;
+	const char *name, *full;  /* full: how usage messages name it */
 	int (*fn)(int argc, const char **argv, struct ctx *ctx);
 	const char *help;
 } verbs[] = {
-	{ "show", policy_show, "print the policy in force as YAML" },
-	{ "test", policy_test, "how the tiers of current findings would move under a candidate policy" },
+	{ "show", "policy show", policy_show, "print the policy in force as YAML" },
+	{ "test", "policy test", policy_test, "how the tiers of current findings would move under a candidate policy" },
 };
 
 int cmd_policy(int argc, const char **argv, struct ctx *ctx)
@@ -304,7 +304,16 @@ int cmd_policy(int argc, const char **argv, struct ctx *ctx)
 		return argc < 2 ? EXIT_INPUT : EXIT_OK;
 	}
 	for (i = 0; i < ARRAY_SIZE(verbs); i++)
-		if (!strcmp(argv[1], verbs[i].name))
-			return verbs[i].fn(argc - 1, argv + 1, ctx);
+		if (!strcmp(argv[1], verbs[i].name)) {
+			/* a copy whose argv[0] names the verb fully, for opt's messages */
+			const char **sub = xcalloc((size_t)argc, sizeof(*sub));
+			int ret;
+
+			memcpy(sub + 1, argv + 2, (size_t)(argc - 2) * sizeof(*sub));
+			sub[0] = verbs[i].full;
+			ret = verbs[i].fn(argc - 1, sub, ctx);
+			xfree(sub);
+			return ret;
+		}
 	return usage_error("policy: '%s' is not a policy command (show, test)", argv[1]);
 }
