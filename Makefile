@@ -10,7 +10,7 @@
 
 CC      ?= cc
 O       ?= build
-PKGS     = yajl sqlite3 libcrypto yaml-0.1 libxml-2.0 zlib
+PKGS     = yajl sqlite3 libcrypto yaml-0.1 libxml-2.0 zlib libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 

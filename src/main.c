@@ -21,6 +21,10 @@ static const struct cmd commands[] = {
 	{ "show", cmd_show, CMD_DB_RO, "one finding with its evidence and history" },
 	{ "scans", cmd_scans, CMD_DB_RO, "list ingested scans" },
 	{ "cvss", cmd_cvss, CMD_NO_DB, "compute CVSS base scores of vectors" },
+	{ "feeds", cmd_feeds, CMD_DB_RW | CMD_DB_CREATE, "import or fetch risk feeds (EPSS, CISA KEV)" },
+	{ "explain", cmd_explain, CMD_DB_RO, "why a finding has its risk and tier, factor by factor" },
+	{ "rescore", cmd_rescore, CMD_DB_RW, "score every active finding again (policy, feeds, age)" },
+	{ "policy", cmd_policy, CMD_NO_DB, "show the risk policy, or test a candidate against current findings" },
 };
 
 static void usage(FILE *out)

@@ -32,5 +32,9 @@ int cmd_findings(int argc, const char **argv, struct ctx *ctx);
 int cmd_show(int argc, const char **argv, struct ctx *ctx);
 int cmd_scans(int argc, const char **argv, struct ctx *ctx);
 int cmd_cvss(int argc, const char **argv, struct ctx *ctx);
+int cmd_feeds(int argc, const char **argv, struct ctx *ctx);
+int cmd_policy(int argc, const char **argv, struct ctx *ctx);
+int cmd_rescore(int argc, const char **argv, struct ctx *ctx);
+int cmd_explain(int argc, const char **argv, struct ctx *ctx);
 
 #endif

@@ -6,6 +6,7 @@
 #include "posture.h"
 #include "cmd/cmd.h"
 #include "cmd/input.h"
+#include "cmd/scoring.h"
 #include "engine/lifecycle.h"
 #include "model/fingerprint.h"
 #include "out/evidence_json.h"
@@ -454,6 +455,7 @@ static void release_tools(struct strmap *m)
 struct ingest_args {
 	const char *app, *component, *tool, *commit, *branch, *at, *format;
 	bool partial;
+	struct scoring *scoring;  /* risk: the findings a scan touched are (re)scored */
 };
 
 static int split_component(const char *spec, char *kind, size_t kindlen, const char **ident)
@@ -576,7 +578,10 @@ static int ingest_file(struct ctx *ctx, const struct ingest_args *a, const char 
 		ret = err->code;
 		goto fail;
 	}
-	if ((ret = close_scan(&in, err)) < 0 || (ret = store_commit(ctx->store, err)) < 0)
+	if ((ret = close_scan(&in, err)) < 0 ||
+	    (ret = scoring_run(a->scoring, ctx->store, &(struct risk_scope){ .scan_id = in.scan.id,
+			       .app_id = in.scan.app_id }, &(struct scoring_stats){ 0 }, err)) < 0 ||
+	    (ret = store_commit(ctx->store, err)) < 0)
 		goto fail;
 	print_summary(path, &in.scan, in.packages, in.vex_statements, in.vex_applied, app,
 		      summary);
@@ -618,6 +623,7 @@ int cmd_ingest(int argc, const char **argv, struct ctx *ctx)
 		"Each file is one transaction: all of it is stored, or nothing.",
 	};
 	struct perr err = PERR_INIT;
+	struct scoring sc;
 	struct jw summary;
 	bool json = false;
 	int n, i, ret = EXIT_OK;
@@ -632,6 +638,12 @@ int cmd_ingest(int argc, const char **argv, struct ctx *ctx)
 		else if (strcmp(a.format, "text"))
 			return usage_error("ingest: --format must be text or json, not '%s'", a.format);
 	}
+	scoring_init(&sc);
+	if (scoring_open(&sc, ctx, NULL, &err) < 0) {
+		scoring_release(&sc);
+		return perr_report(&err);
+	}
+	a.scoring = &sc;
 	if (json)
 		jw_init(&summary, stdout, false);
 	for (i = 0; i < n; i++) {
@@ -646,5 +658,6 @@ int cmd_ingest(int argc, const char **argv, struct ctx *ctx)
 	}
 	if (json)
 		jw_release(&summary);
+	scoring_release(&sc);
 	return ret;
 }

@@ -139,14 +139,16 @@ static void tools_text(char *out, size_t outlen, const char *json)
 
 static void table_row(FILE *out, const struct finding *f)
 {
-	char tools[40], where[64];
+	char tools[40], where[64], risk[16] = "-";
 	const char *title = f->title ? f->title : "";
 
 	tools_text(tools, sizeof(tools), f->tools);
 	snprintf(where, sizeof(where), "%s", f->path ? f->path : "");
-	fprintf(out, "%6lld  %-8s  %-14s  %-16.16s  %-16.16s  %-.60s%s  %s\n", (long long)f->id,
-		severity_name(f->severity), status_name(f->status), f->app ? f->app : "",
-		tools, title, strlen(title) > 60 ? "..." : "", where);
+	if (f->risk >= 0)
+		snprintf(risk, sizeof(risk), "%d", f->risk);
+	fprintf(out, "%6lld  %4s  %-8s  %-8s  %-14s  %-16.16s  %-16.16s  %-.60s%s  %s\n", (long long)f->id,
+		risk, f->tier ? f->tier : "-", severity_name(f->severity), status_name(f->status),
+		f->app ? f->app : "", tools, title, strlen(title) > 60 ? "..." : "", where);
 }
 
 void finding_printer_begin(struct finding_printer *p, enum out_format format, FILE *out)
@@ -169,8 +171,8 @@ void finding_printer_begin(struct finding_printer *p, enum out_format format, FI
 			out_csv_field(out, csv_columns[i], i + 1 == ARRAY_SIZE(csv_columns));
 		break;
 	case OUT_TABLE:
-		fprintf(out, "%6s  %-8s  %-14s  %-16s  %-16s  %s\n", "ID", "SEVERITY", "STATUS",
-			"APP", "TOOLS", "TITLE  LOCATION");
+		fprintf(out, "%6s  %4s  %-8s  %-8s  %-14s  %-16s  %-16s  %s\n", "ID", "RISK", "TIER",
+			"SEVERITY", "STATUS", "APP", "TOOLS", "TITLE  LOCATION");
 		break;
 	}
 }

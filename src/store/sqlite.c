@@ -884,7 +884,8 @@ int store_findings_each(struct store *s, const struct finding_filter *flt, findi
 		if (pbuf_addf(&sql, " AND f.first_seen >= ?%d", b_since) < 0)
 			goto oom;
 	}
-	if (pbuf_adds(&sql, " ORDER BY f.severity DESC, f.last_seen DESC, f.id") < 0)
+	/* scored findings by risk (which orders tiers too), then the rest by severity */
+	if (pbuf_adds(&sql, " ORDER BY f.risk IS NULL, f.risk DESC, f.severity DESC, f.last_seen DESC, f.id") < 0)
 		goto oom;
 	if (flt->limit > 0 && pbuf_addf(&sql, " LIMIT %ld", flt->limit) < 0)
 		goto oom;

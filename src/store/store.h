@@ -172,7 +172,7 @@ struct finding_filter {
 };
 
 typedef int (*finding_cb)(const struct finding *f, void *payload, struct perr *err);
-/* Findings matching the filter, worst first (severity, then newest). */
+/* Findings matching the filter, worst first (risk, then severity, then newest). */
 int store_findings_each(struct store *s, const struct finding_filter *filter,
 			finding_cb cb, void *payload, struct perr *err);
 /* One finding by id: P_ENOTFOUND with a message when there is none. */
@@ -222,5 +222,134 @@ int store_vex_findings(struct store *s, int64_t app_id, const char *vuln_id,
  */
 int store_vex_lookup(struct store *s, int64_t app_id, const char *vuln_id, const char *purl,
 		     struct vex_statement *out, char *buf, size_t buflen, struct perr *err);
+
+/* --- risk: feeds, policy, scores (store/sqlite_risk.c) --- */
+
+/*
+ * Feeds. An import replaces the feed's current set whole, inside the
+ * caller's transaction: begin, put every row, finish. The finish records
+ * the import (history is kept; the latest import is the current version).
+ */
+struct feed_import {
+	int64_t id;
+	const char *feed;              /* "epss" or "kev" */
+	const char *version;           /* EPSS score_date, KEV catalogVersion */
+	const char *model, *released;  /* EPSS model_version, KEV dateReleased; NULL if none */
+	const char *file, *file_sha256;
+	int64_t imported_at;
+	long rows;
+	long added, removed;           /* KEV, set by finish; -1 when not counted */
+};
+
+int store_feed_replace_begin(struct store *s, const char *feed, struct perr *err);
+int store_epss_put(struct store *s, const char *cve, double epss, double percentile,
+		   struct perr *err);
+struct kev_row {
+	const char *cve, *date_added, *due_date, *ransomware;
+	const char *vendor_project, *product, *vulnerability_name, *required_action;
+};
+int store_kev_put(struct store *s, const struct kev_row *k, struct perr *err);
+/* Swap the new set in, count KEV's added/removed into imp, record imp (imp->id set). */
+int store_feed_replace_finish(struct store *s, struct feed_import *imp, struct perr *err);
+
+/* The current version of a feed, copied: found is false when it was never imported. */
+struct feed_current {
+	bool found;
+	int64_t id, imported_at;
+	long rows;
+	char version[64], model[64], file_sha256[65];
+};
+int store_feed_current(struct store *s, const char *feed, struct feed_current *out,
+		       struct perr *err);
+
+/* Every import, oldest first; `current` marks each feed's latest. */
+typedef int (*feed_import_cb)(const struct feed_import *imp, bool current, void *payload,
+			      struct perr *err);
+int store_feed_imports_each(struct store *s, feed_import_cb cb, void *payload, struct perr *err);
+
+/* One CVE's current EPSS score: P_ENOTFOUND (no message) when it has none. */
+int store_epss_get(struct store *s, const char *cve, double *epss, double *percentile,
+		   struct perr *err);
+/* Every current EPSS score (percentile -1 when none); the CVE is borrowed for the call. */
+typedef int (*epss_score_cb)(const char *cve, double epss, double percentile, void *payload,
+			   struct perr *err);
+int store_epss_each(struct store *s, epss_score_cb cb, void *payload, struct perr *err);
+/* Every current KEV entry (strings borrowed for the call). */
+typedef int (*kev_row_cb)(const struct kev_row *k, void *payload, struct perr *err);
+int store_kev_each(struct store *s, kev_row_cb cb, void *payload, struct perr *err);
+
+/*
+ * The risk policy in force on this database: the digest of the policy
+ * that last scored its findings (found false on a fresh database), and
+ * recording a new one (its canonical text is kept).
+ */
+int store_policy_current(struct store *s, char digest[static 65], bool *found, struct perr *err);
+int store_policy_use(struct store *s, const char *digest, const char *source, const char *text,
+		     int64_t now, struct perr *err);
+
+/*
+ * Scoring. A scope picks active findings (open, triaged, in_progress,
+ * reopened); with nothing set, all of them.
+ */
+struct risk_scope {
+	int64_t scan_id;      /* the findings this scan reported */
+	int64_t finding_id;   /* one finding (whatever its status) */
+	int64_t app_id;       /* one app's */
+	bool with_cve;        /* those with a CVE id (what a feed import affects) */
+};
+
+/* What one evidence record says that matters to risk (text as stored; NULL when absent). */
+struct risk_evidence {
+	const char *cvss_vector, *cvss_version;
+	double cvss_score;
+	bool has_score;
+	const char *reachability;
+	bool validated, secret_verified;
+	const char *epss, *epss_percentile;   /* the report's own, from properties */
+};
+
+struct risk_row {
+	int64_t id;
+	const char *app, *title;
+	enum kind kind;
+	enum severity severity;
+	enum status status;
+	const char *vuln_ids;                 /* JSON array text */
+	int64_t first_seen;
+	int risk;                             /* stored; -1 when never scored */
+	const char *tier;                     /* stored; NULL when never scored */
+	bool has_explanation;
+	int64_t explanation_digest;
+	const char *exposure, *criticality, *data_sensitivity, *environment;  /* the app's */
+	const struct risk_evidence *ev;
+	size_t nev;
+};
+
+/*
+ * Call cb for every finding of the scope, by id, with its risk inputs.
+ * Rows come in batches read ahead, so cb may write (store_risk_put); the
+ * row is borrowed for the call. count_out (if not NULL) gets the scope's size.
+ */
+typedef int (*risk_row_cb)(const struct risk_row *row, void *payload, struct perr *err);
+int store_risk_each(struct store *s, const struct risk_scope *scope, long *count_out,
+		    risk_row_cb cb, void *payload, struct perr *err);
+
+/* The id of the app called name: P_ENOTFOUND with a message when there is none. */
+int store_app_id(struct store *s, const char *name, int64_t *id_out, struct perr *err);
+
+/* Write a finding's risk and tier, and its explanation (JSON) with the explanation's digest. */
+struct risk_put {
+	int64_t finding_id;
+	int risk;
+	const char *tier;
+	int64_t digest, at;
+	const char *explanation;
+	bool unchanged;       /* risk and tier are as stored: only the explanation is new */
+};
+int store_risk_put(struct store *s, const struct risk_put *p, struct perr *err);
+
+/* A finding's stored explanation (JSON), copied to *out (free it); P_ENOTFOUND when none. */
+int store_risk_explanation(struct store *s, int64_t finding_id, char **out, int64_t *scored_at,
+			   struct perr *err);
 
 #endif

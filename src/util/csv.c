@@ -31,6 +31,8 @@ static size_t count_newlines(const char *p, const char *end)
 int csv_next(struct csv *c, struct perr *err)
 {
 	struct pbuf field = PBUF_INIT;
+	const char *start;
+	bool quoted;
 	size_t line;
 	int ret = 1;
 
@@ -47,7 +49,8 @@ int csv_next(struct csv *c, struct perr *err)
 	line = c->line = c->next_line;
 	for (;;) {
 		pbuf_reset(&field);
-		if (c->p < c->end && *c->p == '"') {
+		quoted = c->p < c->end && *c->p == '"';
+		if (quoted) {
 			c->p++;
 			for (;;) {
 				const char *q = memchr(c->p, '"', (size_t)(c->end - c->p));
@@ -70,18 +73,23 @@ int csv_next(struct csv *c, struct perr *err)
 				break;
 			}
 		}
-		while (c->p < c->end && *c->p != c->sep && *c->p != '\n' && *c->p != '\r') {
-			/* text after a closing quote is kept, as most readers do */
-			if (pbuf_addch(&field, *c->p) < 0)
-				goto toolong;
+		start = c->p;
+		while (c->p < c->end && *c->p != c->sep && *c->p != '\n' && *c->p != '\r')
 			c->p++;
-		}
 		if (c->nfields >= CSV_MAX_FIELDS) {
 			ret = perr_set(err, P_ELIMIT, "line %zu: more than %d fields", line,
 				       CSV_MAX_FIELDS);
 			goto done;
 		}
-		c->field[c->nfields++] = arena_strndup(&c->arena, field.buf, field.len);
+		if (!quoted) {
+			/* the common case: an unquoted field is copied straight from the input */
+			c->field[c->nfields++] = arena_strndup(&c->arena, start, (size_t)(c->p - start));
+		} else {
+			/* text after a closing quote is kept, as most readers do */
+			if (pbuf_add(&field, start, (size_t)(c->p - start)) < 0)
+				goto toolong;
+			c->field[c->nfields++] = arena_strndup(&c->arena, field.buf, field.len);
+		}
 		if (c->p < c->end && *c->p == c->sep) {
 			c->p++;
 			continue;

@@ -48,13 +48,15 @@ test_expect_success 'json, csv and table carry the finding record' '
 	load &&
 	posture findings --format json >all.json &&
 	jq -e "length == 7 and (.[0] | has(\"id\", \"app\", \"component\", \"title\", \"kind\", \"rule_id\", \"severity\", \"status\", \"risk\", \"tier\", \"owner\", \"vuln_ids\", \"cwe\", \"tools\", \"evidence_count\", \"first_seen\", \"last_seen\", \"recurrence\", \"sla_due\", \"group\"))" all.json &&
-	jq -e ".[0].risk == null and .[0].tier == null" all.json &&
+	jq -e ".[0].risk == 48 and .[0].tier == \"high\" and .[0].severity == \"critical\"" all.json &&
 	jq -e "map(select(.kind == \"sca\"))[0].vuln_ids == [\"CVE-2020-8203\", \"GHSA-p6mc-m468-83gw\"]" all.json &&
 	posture findings --format csv >all.csv &&
 	test $(wc -l <all.csv) = 8 &&
 	head -n 1 all.csv | grep -q "^id,app,component,severity,status" &&
 	python3 -c "import csv,sys; rows=list(csv.DictReader(open(\"all.csv\"))); assert len(rows)==7 and rows[0][\"severity\"]==\"critical\", rows[0]" &&
 	posture findings >table &&
+	head -n 1 table | grep -q "^    ID  RISK  TIER      SEVERITY  STATUS " &&
+	sed -n 2p table | grep -q "^     7    48  high      critical  open " &&
 	tail -n 1 table | grep -q "^(7 findings)$"
 '
 
