@@ -25,9 +25,18 @@ for t in "$O"/tests/unit/*; do
 	failed=$((failed + f))
 done
 
+# CLI scripts are independent (each works in its own scratch directories):
+# run them side by side, one per core, and read their logs in order
+jobs=$(nproc 2>/dev/null || echo 2)
+logs=$(mktemp -d)
+trap 'rm -rf "$log" "$logs"' EXIT
+ls tests/cli/t[0-9]*.sh | xargs -P "$jobs" -I{} sh -c \
+	'O="$1" sh "$2" >"$3/$(basename "$2").log" 2>&1; echo $? >"$3/$(basename "$2").rc"' \
+	_ "$O" {} "$logs"
 for t in tests/cli/t[0-9]*.sh; do
-	O=$O sh "$t" >"$log" 2>&1
-	rc=$?
+	name=$(basename "$t")
+	cp "$logs/$name.log" "$log"
+	rc=$(cat "$logs/$name.rc" 2>/dev/null || echo 1)
 	line=$(grep '^# .*: [0-9]* passed, [0-9]* failed$' "$log" | tail -n 1)
 	p=$(echo "$line" | sed 's/.*: \([0-9]*\) passed.*/\1/')
 	f=$(echo "$line" | sed 's/.* \([0-9]*\) failed$/\1/')
