@@ -30,6 +30,7 @@ static const struct format formats[] = {
 	{ "shellcheck", "ShellCheck JSON (-f json, -f json1)", detect_shellcheck, parse_shellcheck },
 	{ "flawfinder-csv", "Flawfinder CSV (--csv)", detect_flawfinder_csv, parse_flawfinder_csv },
 	{ "gosec", "gosec JSON (-fmt=json)", detect_gosec, parse_gosec },
+	{ "gitleaks", "Gitleaks JSON report (v8 and v7)", detect_gitleaks, parse_gitleaks },
 
 	/* --- dynamic, IaC, cloud and generic --- */
 

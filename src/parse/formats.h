@@ -30,6 +30,7 @@ DECLARE_FORMAT(eslint);
 DECLARE_FORMAT(shellcheck);
 DECLARE_FORMAT(flawfinder_csv);
 DECLARE_FORMAT(gosec);
+DECLARE_FORMAT(gitleaks);
 
 /* --- dynamic, IaC, cloud and generic --- */
 

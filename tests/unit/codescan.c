@@ -210,6 +210,46 @@ static void test_codescan__gosec_g101_code_dropped(void **state)
 					  secrets, 4), 0);
 }
 
+static void test_codescan__gitleaks_v8(void **state)
+{
+	static const char *const secrets[] = {
+		"AKIAIOSFODNN7EXAMPLE", "ghp_4Kd9XvQ2mZ7LpT1wR8sN3bY6hC0fJ5gE2aUi",
+		"9f3c1e7a5b2d8046e1f7c3a9b5d2e8f0",
+		"MIIEowIBAAKCAQEAuS2ffdGx3W1Xh0mTQ9kZp8vR4eYc7LwB2nJ6qH5sD1tF0gK3", NULL
+	};
+
+	assert_int_equal(assert_no_secret("gitleaks", "tests/fixtures/gitleaks/gitleaks-8.json",
+					  secrets, 5), 5);
+}
+
+static void test_codescan__gitleaks_dir_and_redacted(void **state)
+{
+	static const char *const dir[] = {
+		"xoxb-2952746311-8316152840291-kZ7vQm3RtY8wLp2NdXc6Hb0J", "AKIAIOSFODNN7EXAMPLE",
+		"svc_Tq8Lm2Xv7Nw4Kp9Rz3Bc6Hd1Fg5", NULL
+	};
+	/* --redact=40 leaves a prefix: not the secret, still not shown */
+	static const char *const redacted[] = { "ghp_4Kd9XvQ2mZ7LpT1w", NULL };
+
+	assert_int_equal(assert_no_secret("gitleaks", "tests/fixtures/gitleaks/gitleaks-8-dir.json",
+					  dir, 3), 3);
+	/* "REDACTED" is not a secret: no hash, or every redacted leak would be one */
+	assert_int_equal(assert_no_secret("gitleaks",
+					  "tests/fixtures/gitleaks/gitleaks-8-redacted.json",
+					  redacted, 2), 0);
+}
+
+static void test_codescan__gitleaks_v7(void **state)
+{
+	static const char *const secrets[] = {
+		"AKIAIOSFODNN7EXAMPLE", "-----BEGIN OPENSSH PRIVATE KEY-----",
+		"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", NULL
+	};
+
+	assert_int_equal(assert_no_secret("gitleaks", "tests/fixtures/gitleaks/gitleaks-7.json",
+					  secrets, 3), 3);
+}
+
 static void test_codescan__code_lines(void **state)
 {
 	struct arena a = ARENA_INIT;
@@ -233,6 +273,9 @@ int main(void)
 		cmocka_unit_test(test_codescan__bandit_hardcoded_passwords),
 		cmocka_unit_test(test_codescan__gosec_g101_code_dropped),
 		cmocka_unit_test(test_codescan__code_lines),
+		cmocka_unit_test(test_codescan__gitleaks_v8),
+		cmocka_unit_test(test_codescan__gitleaks_dir_and_redacted),
+		cmocka_unit_test(test_codescan__gitleaks_v7),
 	};
 
 	return cmocka_run_group_tests_name("codescan", tests, NULL, NULL);
