@@ -55,7 +55,8 @@ int parse__check_array(const char *buf, size_t len, const char *path,
  * A secret found by a tool: set ev->secret_hash to the HMAC-SHA-256 of the
  * value under opts->secret_key, and add the "secret_preview" property (the
  * first few characters, "…" and the length). Nothing else of the value is
- * kept. A NULL or empty secret leaves ev as it is.
+ * kept. White space around the value is not part of the secret. A NULL,
+ * empty or blank secret leaves ev as it is.
  */
 void parse__secret(struct evidence *ev, struct arena *a, const struct parse_opts *opts,
 		   const char *secret);

@@ -31,6 +31,8 @@ static const struct format formats[] = {
 	{ "flawfinder-csv", "Flawfinder CSV (--csv)", detect_flawfinder_csv, parse_flawfinder_csv },
 	{ "gosec", "gosec JSON (-fmt=json)", detect_gosec, parse_gosec },
 	{ "gitleaks", "Gitleaks JSON report (v8 and v7)", detect_gitleaks, parse_gitleaks },
+	{ "trufflehog", "TruffleHog --json (v3 JSON Lines, v2 lines)",
+	  detect_trufflehog, parse_trufflehog },
 
 	/* --- dynamic, IaC, cloud and generic --- */
 

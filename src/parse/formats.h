@@ -31,6 +31,7 @@ DECLARE_FORMAT(shellcheck);
 DECLARE_FORMAT(flawfinder_csv);
 DECLARE_FORMAT(gosec);
 DECLARE_FORMAT(gitleaks);
+DECLARE_FORMAT(trufflehog);
 
 /* --- dynamic, IaC, cloud and generic --- */
 

@@ -250,6 +250,58 @@ static void test_codescan__gitleaks_v7(void **state)
 					  secrets, 3), 3);
 }
 
+static void test_codescan__trufflehog_v3(void **state)
+{
+	static const char *const git[] = {
+		"ghp_4Kd9XvQ2mZ7LpT1wR8sN3bY6hC0fJ5gE2aUi", "AKIAIOSFODNN7EXAMPLE",
+		/* RawV2 (key id + secret key) and a password inside a URI */
+		"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "S3cretPassw0rd",
+		"b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW", NULL
+	};
+	static const char *const fs[] = {
+		"xoxb-2952746311-8316152840291-kZ7vQm3RtY8wLp2NdXc6Hb0J", "AKIAIOSFODNN7EXAMPLE",
+		"sk_live_51HqLyjWDarjtT1zdp7dc0aB9cDeFgHiJkLmNoPqRs",
+		"npm_Qm7Xv2Lp9Tz4Kw8Rb3Nc6Hd1Fg5Js0Ay2Ue", NULL
+	};
+	/* early 3.x: Raw is base64; neither it nor the decoded value may show */
+	static const char *const legacy[] = { "QUtJQUlPU0ZPRE5ON0VYQU1QTEU=", NULL };
+
+	assert_int_equal(assert_no_secret("trufflehog", "tests/fixtures/trufflehog/trufflehog-3-git.jsonl",
+					  git, 5), 5);
+	assert_int_equal(assert_no_secret("trufflehog",
+					  "tests/fixtures/trufflehog/trufflehog-3-filesystem.jsonl", fs, 4), 4);
+	assert_int_equal(assert_no_secret("trufflehog",
+					  "tests/fixtures/trufflehog/trufflehog-3-legacy.jsonl", legacy, 2), 2);
+}
+
+static void test_codescan__trufflehog_v2(void **state)
+{
+	static const char *const secrets[] = {
+		"AKIAIOSFODNN7EXAMPLE", "d15627104d07846ac2914a976e8e347a663bbd9b",
+		"Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0", NULL
+	};
+
+	assert_int_equal(assert_no_secret("trufflehog", "tests/fixtures/trufflehog/trufflehog-2.jsonl",
+					  secrets, 3), 3);
+}
+
+static void test_codescan__secret_hash_ignores_white_space(void **state)
+{
+	struct arena a = ARENA_INIT;
+	struct parse_opts o = { .secret_key = "k", .secret_key_len = 1 };
+	struct evidence e1, e2;
+
+	evidence_init(&e1);
+	evidence_init(&e2);
+	parse__secret(&e1, &a, &o, "-----BEGIN KEY-----\nabc\n-----END KEY-----\n");
+	parse__secret(&e2, &a, &o, "-----BEGIN KEY-----\nabc\n-----END KEY-----");
+	assert_string_equal(e1.secret_hash, e2.secret_hash);
+	evidence_init(&e1);
+	parse__secret(&e1, &a, &o, " \n\t");
+	assert_null(e1.secret_hash);
+	arena_release(&a);
+}
+
 static void test_codescan__code_lines(void **state)
 {
 	struct arena a = ARENA_INIT;
@@ -276,6 +328,9 @@ int main(void)
 		cmocka_unit_test(test_codescan__gitleaks_v8),
 		cmocka_unit_test(test_codescan__gitleaks_dir_and_redacted),
 		cmocka_unit_test(test_codescan__gitleaks_v7),
+		cmocka_unit_test(test_codescan__trufflehog_v3),
+		cmocka_unit_test(test_codescan__trufflehog_v2),
+		cmocka_unit_test(test_codescan__secret_hash_ignores_white_space),
 	};
 
 	return cmocka_run_group_tests_name("codescan", tests, NULL, NULL);
