@@ -33,6 +33,8 @@ static const struct format formats[] = {
 	{ "gitleaks", "Gitleaks JSON report (v8 and v7)", detect_gitleaks, parse_gitleaks },
 	{ "trufflehog", "TruffleHog --json (v3 JSON Lines, v2 lines)",
 	  detect_trufflehog, parse_trufflehog },
+	{ "detect-secrets", "Yelp detect-secrets baseline (0.x and 1.x)",
+	  detect_detect_secrets, parse_detect_secrets },
 
 	/* --- dynamic, IaC, cloud and generic --- */
 

@@ -32,6 +32,7 @@ DECLARE_FORMAT(flawfinder_csv);
 DECLARE_FORMAT(gosec);
 DECLARE_FORMAT(gitleaks);
 DECLARE_FORMAT(trufflehog);
+DECLARE_FORMAT(detect_secrets);
 
 /* --- dynamic, IaC, cloud and generic --- */
 

@@ -302,6 +302,21 @@ static void test_codescan__secret_hash_ignores_white_space(void **state)
 	arena_release(&a);
 }
 
+static void test_codescan__detect_secrets_sha1_not_kept(void **state)
+{
+	/*
+	 * The baseline's unkeyed SHA-1s of secrets: a short password's can
+	 * be reversed by brute force, so only their keyed hash is kept.
+	 */
+	static const char *const sha1s[] = {
+		"25910f981e85ca04baf359199dd0bd4a3ae738b6", "3b711cb3f652713fd77cbe5fd9f6936d7d6fac0a",
+		"b4005391a377ff12572517c5740279fc21e780af", NULL
+	};
+
+	assert_int_equal(assert_no_secret("detect-secrets",
+					  "tests/fixtures/detect-secrets/baseline-1.4.json", sha1s, 5), 5);
+}
+
 static void test_codescan__code_lines(void **state)
 {
 	struct arena a = ARENA_INIT;
@@ -331,6 +346,7 @@ int main(void)
 		cmocka_unit_test(test_codescan__trufflehog_v3),
 		cmocka_unit_test(test_codescan__trufflehog_v2),
 		cmocka_unit_test(test_codescan__secret_hash_ignores_white_space),
+		cmocka_unit_test(test_codescan__detect_secrets_sha1_not_kept),
 	};
 
 	return cmocka_run_group_tests_name("codescan", tests, NULL, NULL);
