@@ -257,3 +257,23 @@ fail:
 	pbuf_release(&b);
 	return NULL;
 }
+
+bool parse__is_empty_array(const char *head, size_t len)
+{
+	size_t i = 0;
+	int seen = 0;
+
+	if (len >= 3 && !memcmp(head, "\xef\xbb\xbf", 3))
+		i = 3;
+	for (; i < len; i++) {
+		char c = head[i];
+
+		if (c == ' ' || c == '\n' || c == '\r' || c == '\t')
+			continue;
+		if ((seen == 0 && c == '[') || (seen == 1 && c == ']'))
+			seen++;
+		else
+			return false;
+	}
+	return seen == 2;
+}

@@ -61,6 +61,12 @@ int parse__check_array(const char *buf, size_t len, const char *path,
 void parse__secret(struct evidence *ev, struct arena *a, const struct parse_opts *opts,
 		   const char *secret);
 
+/*
+ * Is the head a JSON array with nothing in it ("[]", white space allowed)?
+ * A clean run of several secrets scanners writes exactly that.
+ */
+bool parse__is_empty_array(const char *head, size_t len);
+
 /* The redacted preview alone: "AKIA…(20)", "ab…(8)", "…(3)". */
 const char *parse__secret_preview(struct arena *a, const char *secret);
 

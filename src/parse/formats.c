@@ -35,6 +35,8 @@ static const struct format formats[] = {
 	  detect_trufflehog, parse_trufflehog },
 	{ "detect-secrets", "Yelp detect-secrets baseline (0.x and 1.x)",
 	  detect_detect_secrets, parse_detect_secrets },
+	{ "github-secret-scanning", "GitHub secret scanning alerts (REST API JSON)",
+	  detect_github_secret_scanning, parse_github_secret_scanning },
 
 	/* --- dynamic, IaC, cloud and generic --- */
 

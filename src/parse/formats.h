@@ -33,6 +33,7 @@ DECLARE_FORMAT(gosec);
 DECLARE_FORMAT(gitleaks);
 DECLARE_FORMAT(trufflehog);
 DECLARE_FORMAT(detect_secrets);
+DECLARE_FORMAT(github_secret_scanning);
 
 /* --- dynamic, IaC, cloud and generic --- */
 

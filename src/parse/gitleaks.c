@@ -196,26 +196,6 @@ static int on_leak(const struct jrec *rec, void *payload, struct perr *err)
 	return emit_v8(st, rec, err);
 }
 
-static bool is_empty_array(const char *head, size_t len)
-{
-	size_t i = 0;
-	int seen = 0;
-
-	if (len >= 3 && !memcmp(head, "\xef\xbb\xbf", 3))
-		i = 3;
-	for (; i < len; i++) {
-		char c = head[i];
-
-		if (c == ' ' || c == '\n' || c == '\r' || c == '\t')
-			continue;
-		if ((seen == 0 && c == '[') || (seen == 1 && c == ']'))
-			seen++;
-		else
-			return false;
-	}
-	return seen == 2;
-}
-
 int detect_gitleaks(const char *head, size_t len)
 {
 	if (parse_first_char(head, len) != '[')
@@ -233,7 +213,7 @@ int detect_gitleaks(const char *head, size_t len)
 	 * must take it; but other tools write it too, so claim it only
 	 * when no format is surer.
 	 */
-	return is_empty_array(head, len) ? 1 : 0;
+	return parse__is_empty_array(head, len) ? 1 : 0;
 }
 
 int parse_gitleaks(const char *buf, size_t len, const struct parse_opts *opts,

@@ -81,4 +81,16 @@ test_expect_success 'neither secret appears in the output' '
 	grep -F "GITHUB_TOKEN=[REDACTED]" out.jsonl
 '
 
+# A clean run of Gitleaks, or a repository without alerts, is "[]": the
+# scan still counts (earlier findings of that tool are now absent).
+test_expect_success 'an empty list is a report with no secrets' '
+	echo "[]" >empty.json &&
+	posture parse --tool gitleaks empty.json >out &&
+	posture parse --tool github-secret-scanning empty.json >>out &&
+	test ! -s out &&
+	echo gitleaks >expected &&
+	posture parse --detect empty.json >actual &&
+	test_cmp expected actual
+'
+
 test_done

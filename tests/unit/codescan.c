@@ -317,6 +317,28 @@ static void test_codescan__detect_secrets_sha1_not_kept(void **state)
 					  "tests/fixtures/detect-secrets/baseline-1.4.json", sha1s, 5), 5);
 }
 
+static void test_codescan__github_secret_scanning(void **state)
+{
+	static const char *const repo[] = {
+		"ghp_4Kd9XvQ2mZ7LpT1wR8sN3bY6hC0fJ5gE2aUi", "AKIAIOSFODNN7EXAMPLE",
+		/* also quoted in a resolution comment */
+		"sk_live_51HqLyjWDarjtT1zdp7dc0aB9cDeFgHiJkLmNoPqRs",
+		"https://hooks.slack.com/services/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",
+		"Zm9vYmFyMTIzNDU2Nzg5MGFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6QUJDREVGR0hJSktMTU5PUFFSU1RVVg==",
+		NULL
+	};
+	static const char *const org[] = {
+		"ghp_4Kd9XvQ2mZ7LpT1wR8sN3bY6hC0fJ5gE2aUi", "AKIAIOSFODNN7EXAMPLE", NULL
+	};
+
+	assert_int_equal(assert_no_secret("github-secret-scanning",
+					  "tests/fixtures/github-secret-scanning/repo-alerts.json",
+					  repo, 5), 5);
+	assert_int_equal(assert_no_secret("github-secret-scanning",
+					  "tests/fixtures/github-secret-scanning/org-alerts-2022.json",
+					  org, 2), 2);
+}
+
 static void test_codescan__code_lines(void **state)
 {
 	struct arena a = ARENA_INIT;
@@ -347,6 +369,7 @@ int main(void)
 		cmocka_unit_test(test_codescan__trufflehog_v2),
 		cmocka_unit_test(test_codescan__secret_hash_ignores_white_space),
 		cmocka_unit_test(test_codescan__detect_secrets_sha1_not_kept),
+		cmocka_unit_test(test_codescan__github_secret_scanning),
 	};
 
 	return cmocka_run_group_tests_name("codescan", tests, NULL, NULL);
