@@ -37,6 +37,8 @@ static const struct format formats[] = {
 	  detect_detect_secrets, parse_detect_secrets },
 	{ "github-secret-scanning", "GitHub secret scanning alerts (REST API JSON)",
 	  detect_github_secret_scanning, parse_github_secret_scanning },
+	{ "gitlab-secret-detection", "GitLab secret detection report (security report schema 14.x/15.x)",
+	  detect_gitlab_secret_detection, parse_gitlab_secret_detection },
 
 	/* --- dynamic, IaC, cloud and generic --- */
 

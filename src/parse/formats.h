@@ -34,6 +34,7 @@ DECLARE_FORMAT(gitleaks);
 DECLARE_FORMAT(trufflehog);
 DECLARE_FORMAT(detect_secrets);
 DECLARE_FORMAT(github_secret_scanning);
+DECLARE_FORMAT(gitlab_secret_detection);
 
 /* --- dynamic, IaC, cloud and generic --- */
 

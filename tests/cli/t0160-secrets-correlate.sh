@@ -93,4 +93,16 @@ test_expect_success 'an empty list is a report with no secrets' '
 	test_cmp expected actual
 '
 
+test_expect_success 'a GitLab SAST report is not a secret detection report' '
+	cat >gl-sast.json <<-\EOT &&
+	{"version": "15.0.7", "vulnerabilities": [{"id": "1", "name": "SQL injection",
+	 "severity": "High", "location": {"file": "app.py", "start_line": 3},
+	 "identifiers": [{"type": "semgrep_id", "name": "bandit.B608", "value": "bandit.B608"}]}],
+	 "scan": {"type": "sast", "status": "success"}}
+	EOT
+	test "$(posture parse --detect gl-sast.json)" != gitlab-secret-detection &&
+	test_expect_code 2 posture parse --tool gitlab-secret-detection gl-sast.json 2>err &&
+	grep -F "does not look like a gitlab-secret-detection report" err
+'
+
 test_done

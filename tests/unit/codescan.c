@@ -339,6 +339,26 @@ static void test_codescan__github_secret_scanning(void **state)
 					  org, 2), 2);
 }
 
+static void test_codescan__gitlab_secret_detection(void **state)
+{
+	static const char *const v15[] = {
+		"ghp_4Kd9XvQ2mZ7LpT1wR8sN3bY6hC0fJ5gE2aUi", "AKIAIOSFODNN7EXAMPLE",
+		"glpat-Xq7Lm2Vz9Tw4Kp8Rb3Nc", "Tr0ub4dor-Payments", NULL
+	};
+	/* schema 14's cve holds an unkeyed SHA-256 of the secret: not kept either */
+	static const char *const v14[] = {
+		"AKIAIOSFODNN7EXAMPLE", "-----BEGIN OPENSSH PRIVATE KEY-----",
+		"1a5d44a2dca19669d72edf4c4f1c27c4c1ca4b4408fbb17f6ce4ad452d78ddb3", NULL
+	};
+
+	assert_int_equal(assert_no_secret("gitlab-secret-detection",
+					  "tests/fixtures/gitlab-secret-detection/report-15.json",
+					  v15, 4), 4);
+	assert_int_equal(assert_no_secret("gitlab-secret-detection",
+					  "tests/fixtures/gitlab-secret-detection/report-14.json",
+					  v14, 2), 2);
+}
+
 static void test_codescan__code_lines(void **state)
 {
 	struct arena a = ARENA_INIT;
@@ -370,6 +390,7 @@ int main(void)
 		cmocka_unit_test(test_codescan__secret_hash_ignores_white_space),
 		cmocka_unit_test(test_codescan__detect_secrets_sha1_not_kept),
 		cmocka_unit_test(test_codescan__github_secret_scanning),
+		cmocka_unit_test(test_codescan__gitlab_secret_detection),
 	};
 
 	return cmocka_run_group_tests_name("codescan", tests, NULL, NULL);
