@@ -49,8 +49,8 @@ static int emit_entry(struct ds_state *st, const struct jrec *rec, const struct 
 	bool b;
 
 	if (!json_is(e, JOBJ))
-		return perr_set(err, P_EINVALID, "entry %s is %s, not an object",
-				e->key ? e->key : "", json_type_a(e->type));
+		return perr_set(err, P_EINVALID, "an entry is %s, not an object",
+				json_type_a(e->type));
 	/* 1.x repeats the file name in each entry; 0.x only has the key */
 	file = json_get_str(e, "filename");
 	if (!file || !*file)
