@@ -211,11 +211,24 @@ void parse__secret(struct evidence *ev, struct arena *a, const struct parse_opts
 {
 	char hex[65];
 	const char *key = opts->secret_key ? opts->secret_key : "";
-	size_t keylen = opts->secret_key ? opts->secret_key_len : 0;
+	size_t keylen = opts->secret_key ? opts->secret_key_len : 0, len;
 
-	if (!secret || !*secret)
+	if (!secret)
 		return;
-	hmac_sha256_hex(key, keylen, secret, strlen(secret), hex);
+	/*
+	 * White space around a secret is never part of it, and tools differ
+	 * in keeping it (TruffleHog ends a private key with a newline,
+	 * Gitleaks does not): strip it so that they hash alike.
+	 */
+	while (isspace((unsigned char)*secret))
+		secret++;
+	len = strlen(secret);
+	while (len && isspace((unsigned char)secret[len - 1]))
+		len--;
+	if (!len)
+		return;
+	secret = arena_strndup(a, secret, len);
+	hmac_sha256_hex(key, keylen, secret, len, hex);
 	ev->secret_hash = arena_strdup(a, hex);
 	kvlist_add(&ev->properties, a, "secret_preview", parse__secret_preview(a, secret));
 }
@@ -243,4 +256,24 @@ fail:
 	/* never hand back text that may still hold the secret */
 	pbuf_release(&b);
 	return NULL;
+}
+
+bool parse__is_empty_array(const char *head, size_t len)
+{
+	size_t i = 0;
+	int seen = 0;
+
+	if (len >= 3 && !memcmp(head, "\xef\xbb\xbf", 3))
+		i = 3;
+	for (; i < len; i++) {
+		char c = head[i];
+
+		if (c == ' ' || c == '\n' || c == '\r' || c == '\t')
+			continue;
+		if ((seen == 0 && c == '[') || (seen == 1 && c == ']'))
+			seen++;
+		else
+			return false;
+	}
+	return seen == 2;
 }

@@ -55,10 +55,17 @@ int parse__check_array(const char *buf, size_t len, const char *path,
  * A secret found by a tool: set ev->secret_hash to the HMAC-SHA-256 of the
  * value under opts->secret_key, and add the "secret_preview" property (the
  * first few characters, "…" and the length). Nothing else of the value is
- * kept. A NULL or empty secret leaves ev as it is.
+ * kept. White space around the value is not part of the secret. A NULL,
+ * empty or blank secret leaves ev as it is.
  */
 void parse__secret(struct evidence *ev, struct arena *a, const struct parse_opts *opts,
 		   const char *secret);
+
+/*
+ * Is the head a JSON array with nothing in it ("[]", white space allowed)?
+ * A clean run of several secrets scanners writes exactly that.
+ */
+bool parse__is_empty_array(const char *head, size_t len);
 
 /* The redacted preview alone: "AKIA…(20)", "ab…(8)", "…(3)". */
 const char *parse__secret_preview(struct arena *a, const char *secret);

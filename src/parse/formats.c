@@ -68,6 +68,15 @@ static const struct format formats[] = {
 	  detect_sonarqube, parse_sonarqube },
 	{ "gitlab-sast", "GitLab SAST security report (gl-sast-report.json, schemas 2.x-15.x, scan.type sast)",
 	  detect_gitlab_sast, parse_gitlab_sast },
+	{ "gitleaks", "Gitleaks JSON report (v8 and v7)", detect_gitleaks, parse_gitleaks },
+	{ "trufflehog", "TruffleHog --json (v3 JSON Lines, v2 lines)",
+	  detect_trufflehog, parse_trufflehog },
+	{ "detect-secrets", "Yelp detect-secrets baseline (0.x and 1.x)",
+	  detect_detect_secrets, parse_detect_secrets },
+	{ "github-secret-scanning", "GitHub secret scanning alerts (REST API JSON)",
+	  detect_github_secret_scanning, parse_github_secret_scanning },
+	{ "gitlab-secret-detection", "GitLab secret detection report (security report schema 14.x/15.x)",
+	  detect_gitlab_secret_detection, parse_gitlab_secret_detection },
 
 	/* --- dynamic, IaC, cloud and generic --- */
 	{ "zap", "OWASP ZAP JSON report (traditional-json, -plus, core jsonreport)",

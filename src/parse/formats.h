@@ -49,6 +49,11 @@ DECLARE_FORMAT(gosec);
 DECLARE_FORMAT(brakeman);
 DECLARE_FORMAT(sonarqube);
 DECLARE_FORMAT(gitlab_sast);
+DECLARE_FORMAT(gitleaks);
+DECLARE_FORMAT(trufflehog);
+DECLARE_FORMAT(detect_secrets);
+DECLARE_FORMAT(github_secret_scanning);
+DECLARE_FORMAT(gitlab_secret_detection);
 
 /* --- dynamic, IaC, cloud and generic --- */
 DECLARE_FORMAT(zap);

@@ -210,6 +210,155 @@ static void test_codescan__gosec_g101_code_dropped(void **state)
 					  secrets, 4), 0);
 }
 
+static void test_codescan__gitleaks_v8(void **state)
+{
+	static const char *const secrets[] = {
+		"AKIAIOSFODNN7EXAMPLE", "ghp_4Kd9XvQ2mZ7LpT1wR8sN3bY6hC0fJ5gE2aUi",
+		"9f3c1e7a5b2d8046e1f7c3a9b5d2e8f0",
+		"MIIEowIBAAKCAQEAuS2ffdGx3W1Xh0mTQ9kZp8vR4eYc7LwB2nJ6qH5sD1tF0gK3", NULL
+	};
+
+	assert_int_equal(assert_no_secret("gitleaks", "tests/fixtures/gitleaks/gitleaks-8.json",
+					  secrets, 5), 5);
+}
+
+static void test_codescan__gitleaks_dir_and_redacted(void **state)
+{
+	static const char *const dir[] = {
+		"xoxb-2952746311-8316152840291-kZ7vQm3RtY8wLp2NdXc6Hb0J", "AKIAIOSFODNN7EXAMPLE",
+		"svc_Tq8Lm2Xv7Nw4Kp9Rz3Bc6Hd1Fg5", NULL
+	};
+	/* --redact=40 leaves a prefix: not the secret, still not shown */
+	static const char *const redacted[] = { "ghp_4Kd9XvQ2mZ7LpT1w", NULL };
+
+	assert_int_equal(assert_no_secret("gitleaks", "tests/fixtures/gitleaks/gitleaks-8-dir.json",
+					  dir, 3), 3);
+	/* "REDACTED" is not a secret: no hash, or every redacted leak would be one */
+	assert_int_equal(assert_no_secret("gitleaks",
+					  "tests/fixtures/gitleaks/gitleaks-8-redacted.json",
+					  redacted, 2), 0);
+}
+
+static void test_codescan__gitleaks_v7(void **state)
+{
+	static const char *const secrets[] = {
+		"AKIAIOSFODNN7EXAMPLE", "-----BEGIN OPENSSH PRIVATE KEY-----",
+		"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", NULL
+	};
+
+	assert_int_equal(assert_no_secret("gitleaks", "tests/fixtures/gitleaks/gitleaks-7.json",
+					  secrets, 3), 3);
+}
+
+static void test_codescan__trufflehog_v3(void **state)
+{
+	static const char *const git[] = {
+		"ghp_4Kd9XvQ2mZ7LpT1wR8sN3bY6hC0fJ5gE2aUi", "AKIAIOSFODNN7EXAMPLE",
+		/* RawV2 (key id + secret key) and a password inside a URI */
+		"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "S3cretPassw0rd",
+		"b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW", NULL
+	};
+	static const char *const fs[] = {
+		"xoxb-2952746311-8316152840291-kZ7vQm3RtY8wLp2NdXc6Hb0J", "AKIAIOSFODNN7EXAMPLE",
+		"sk_live_51HqLyjWDarjtT1zdp7dc0aB9cDeFgHiJkLmNoPqRs",
+		"npm_Qm7Xv2Lp9Tz4Kw8Rb3Nc6Hd1Fg5Js0Ay2Ue", NULL
+	};
+	/* early 3.x: Raw is base64; neither it nor the decoded value may show */
+	static const char *const legacy[] = { "QUtJQUlPU0ZPRE5ON0VYQU1QTEU=", NULL };
+
+	assert_int_equal(assert_no_secret("trufflehog", "tests/fixtures/trufflehog/trufflehog-3-git.jsonl",
+					  git, 5), 5);
+	assert_int_equal(assert_no_secret("trufflehog",
+					  "tests/fixtures/trufflehog/trufflehog-3-filesystem.jsonl", fs, 4), 4);
+	assert_int_equal(assert_no_secret("trufflehog",
+					  "tests/fixtures/trufflehog/trufflehog-3-legacy.jsonl", legacy, 2), 2);
+}
+
+static void test_codescan__trufflehog_v2(void **state)
+{
+	static const char *const secrets[] = {
+		"AKIAIOSFODNN7EXAMPLE", "d15627104d07846ac2914a976e8e347a663bbd9b",
+		"Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0", NULL
+	};
+
+	assert_int_equal(assert_no_secret("trufflehog", "tests/fixtures/trufflehog/trufflehog-2.jsonl",
+					  secrets, 3), 3);
+}
+
+static void test_codescan__secret_hash_ignores_white_space(void **state)
+{
+	struct arena a = ARENA_INIT;
+	struct parse_opts o = { .secret_key = "k", .secret_key_len = 1 };
+	struct evidence e1, e2;
+
+	evidence_init(&e1);
+	evidence_init(&e2);
+	parse__secret(&e1, &a, &o, "-----BEGIN KEY-----\nabc\n-----END KEY-----\n");
+	parse__secret(&e2, &a, &o, "-----BEGIN KEY-----\nabc\n-----END KEY-----");
+	assert_string_equal(e1.secret_hash, e2.secret_hash);
+	evidence_init(&e1);
+	parse__secret(&e1, &a, &o, " \n\t");
+	assert_null(e1.secret_hash);
+	arena_release(&a);
+}
+
+static void test_codescan__detect_secrets_sha1_not_kept(void **state)
+{
+	/*
+	 * The baseline's unkeyed SHA-1s of secrets: a short password's can
+	 * be reversed by brute force, so only their keyed hash is kept.
+	 */
+	static const char *const sha1s[] = {
+		"25910f981e85ca04baf359199dd0bd4a3ae738b6", "3b711cb3f652713fd77cbe5fd9f6936d7d6fac0a",
+		"b4005391a377ff12572517c5740279fc21e780af", NULL
+	};
+
+	assert_int_equal(assert_no_secret("detect-secrets",
+					  "tests/fixtures/detect-secrets/baseline-1.4.json", sha1s, 5), 5);
+}
+
+static void test_codescan__github_secret_scanning(void **state)
+{
+	static const char *const repo[] = {
+		"ghp_4Kd9XvQ2mZ7LpT1wR8sN3bY6hC0fJ5gE2aUi", "AKIAIOSFODNN7EXAMPLE",
+		/* also quoted in a resolution comment */
+		"sk_live_51HqLyjWDarjtT1zdp7dc0aB9cDeFgHiJkLmNoPqRs",
+		"https://hooks.slack.com/services/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",
+		"Zm9vYmFyMTIzNDU2Nzg5MGFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6QUJDREVGR0hJSktMTU5PUFFSU1RVVg==",
+		NULL
+	};
+	static const char *const org[] = {
+		"ghp_4Kd9XvQ2mZ7LpT1wR8sN3bY6hC0fJ5gE2aUi", "AKIAIOSFODNN7EXAMPLE", NULL
+	};
+
+	assert_int_equal(assert_no_secret("github-secret-scanning",
+					  "tests/fixtures/github-secret-scanning/repo-alerts.json",
+					  repo, 5), 5);
+	assert_int_equal(assert_no_secret("github-secret-scanning",
+					  "tests/fixtures/github-secret-scanning/org-alerts-2022.json",
+					  org, 2), 2);
+}
+
+static void test_codescan__gitlab_secret_detection(void **state)
+{
+	static const char *const v15[] = {
+		"ghp_4Kd9XvQ2mZ7LpT1wR8sN3bY6hC0fJ5gE2aUi", "AKIAIOSFODNN7EXAMPLE",
+		"glpat-Xq7Lm2Vz9Tw4Kp8Rb3Nc", "Tr0ub4dor-Payments", NULL
+	};
+	/* schema 14's cve holds an unkeyed SHA-256 of the secret: not kept either */
+	static const char *const v14[] = {
+		"AKIAIOSFODNN7EXAMPLE", "-----BEGIN OPENSSH PRIVATE KEY-----",
+		"1a5d44a2dca19669d72edf4c4f1c27c4c1ca4b4408fbb17f6ce4ad452d78ddb3", NULL
+	};
+
+	assert_int_equal(assert_no_secret("gitlab-secret-detection",
+					  "tests/fixtures/gitlab-secret-detection/report-15.json",
+					  v15, 4), 4);
+	assert_int_equal(assert_no_secret("gitlab-secret-detection",
+					  "tests/fixtures/gitlab-secret-detection/report-14.json",
+					  v14, 2), 2);
+}
+
 static void test_codescan__code_lines(void **state)
 {
 	struct arena a = ARENA_INIT;
@@ -233,6 +382,15 @@ int main(void)
 		cmocka_unit_test(test_codescan__bandit_hardcoded_passwords),
 		cmocka_unit_test(test_codescan__gosec_g101_code_dropped),
 		cmocka_unit_test(test_codescan__code_lines),
+		cmocka_unit_test(test_codescan__gitleaks_v8),
+		cmocka_unit_test(test_codescan__gitleaks_dir_and_redacted),
+		cmocka_unit_test(test_codescan__gitleaks_v7),
+		cmocka_unit_test(test_codescan__trufflehog_v3),
+		cmocka_unit_test(test_codescan__trufflehog_v2),
+		cmocka_unit_test(test_codescan__secret_hash_ignores_white_space),
+		cmocka_unit_test(test_codescan__detect_secrets_sha1_not_kept),
+		cmocka_unit_test(test_codescan__github_secret_scanning),
+		cmocka_unit_test(test_codescan__gitlab_secret_detection),
 	};
 
 	return cmocka_run_group_tests_name("codescan", tests, NULL, NULL);
