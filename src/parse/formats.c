@@ -41,6 +41,8 @@ static const struct format formats[] = {
 	{ "zap-xml", "OWASP ZAP XML report (traditional-xml)", detect_zap_xml, parse_zap_xml },
 	{ "burp", "Burp Suite XML issue export", detect_burp, parse_burp },
 	{ "pmd", "PMD XML report (pmd check -f xml)", detect_pmd, parse_pmd },
+	{ "spotbugs", "SpotBugs / FindBugs XML, with FindSecBugs (spotbugs -xml:withMessages)",
+	  detect_spotbugs, parse_spotbugs },
 
 	{ NULL, NULL, NULL, NULL },
 };

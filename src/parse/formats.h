@@ -39,5 +39,6 @@ DECLARE_FORMAT(cyclonedx_xml);
 DECLARE_FORMAT(zap_xml);
 DECLARE_FORMAT(burp);
 DECLARE_FORMAT(pmd);
+DECLARE_FORMAT(spotbugs);
 
 #endif
