@@ -43,6 +43,8 @@ static const struct format formats[] = {
 	{ "pmd", "PMD XML report (pmd check -f xml)", detect_pmd, parse_pmd },
 	{ "spotbugs", "SpotBugs / FindBugs XML, with FindSecBugs (spotbugs -xml:withMessages)",
 	  detect_spotbugs, parse_spotbugs },
+	{ "dependency-check-xml", "OWASP Dependency-Check XML report (--format XML)",
+	  detect_dependency_check_xml, parse_dependency_check_xml },
 
 	{ NULL, NULL, NULL, NULL },
 };

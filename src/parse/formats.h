@@ -40,5 +40,6 @@ DECLARE_FORMAT(zap_xml);
 DECLARE_FORMAT(burp);
 DECLARE_FORMAT(pmd);
 DECLARE_FORMAT(spotbugs);
+DECLARE_FORMAT(dependency_check_xml);
 
 #endif

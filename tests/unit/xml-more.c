@@ -5,6 +5,7 @@
 #include "posture.h"
 #include "parse/parse.h"
 #include "parse/xml_severity.h"
+#include "util/file.h"
 
 #include <setjmp.h>
 #include <cmocka.h>
@@ -29,10 +30,132 @@ static void test_xml_more__spotbugs_rank(void **state)
 	assert_int_equal(spotbugs__confidence(5), CONF_NONE);
 }
 
+static void test_xml_more__dc_location_path(void **state)
+{
+	struct arena a = ARENA_INIT;
+
+	assert_null(dc__location_path(&a, NULL));
+	assert_null(dc__location_path(&a, "/root/.m2/repository/org/x/x/1.0/x-1.0.jar"));
+	assert_null(dc__location_path(&a, "C:\\Users\\ci\\.m2\\repository\\x\\x-1.0.jar"));
+	assert_null(dc__location_path(&a, "/home/ci/.gradle/caches/modules-2/files-2.1/x/x-1.0.jar"));
+	assert_string_equal(dc__location_path(&a, "/home/runner/work/app/app/web/package-lock.json?lodash"),
+			    "web/package-lock.json");
+	assert_string_equal(dc__location_path(&a, "/srv/app/lib/struts2-core-2.3.16.jar"),
+			    "/srv/app/lib/struts2-core-2.3.16.jar");
+	arena_release(&a);
+}
+
+struct dc_seen {
+	char cvss[8][96];
+	long n, packages;
+	char last_pkg[160];
+};
+
+static int dc_evidence(const struct evidence *ev, void *payload, struct perr *err)
+{
+	struct dc_seen *s = payload;
+
+	if (s->n < 8)
+		snprintf(s->cvss[s->n], sizeof(s->cvss[0]), "%s %s %.1f", ev->cvss.version ? ev->cvss.version : "-",
+			 ev->cvss.vector ? ev->cvss.vector : "-", ev->cvss.score);
+	s->n++;
+	return 0;
+}
+
+static void dc_package(void *payload, const struct package_ref *pkg)
+{
+	struct dc_seen *s = payload;
+
+	s->packages++;
+	snprintf(s->last_pkg, sizeof(s->last_pkg), "%s %s %s %s %s", pkg->purl ? pkg->purl : "-",
+		 pkg->name, pkg->version ? pkg->version : "-", pkg->ecosystem ? pkg->ecosystem : "-",
+		 pkg->path ? pkg->path : "-");
+}
+
+#define DC_HEAD "<analysis xmlns=\"https://jeremylong.github.io/DependencyCheck/dependency-check.4.1.xsd\">" \
+	"<dependencies><dependency><fileName>x.jar</fileName><vulnerabilities>"
+#define DC_TAIL "</vulnerabilities></dependency></dependencies></analysis>"
+
+/* CVSS words -> vectors: complete metrics only, and v3 needs its version. */
+static void test_xml_more__dc_cvss_words(void **state)
+{
+	static const char doc[] = DC_HEAD
+		"<vulnerability source=\"NVD\"><name>CVE-2021-0001</name><cvssV3><baseScore>9.8</baseScore>"
+		"<attackVector>NETWORK</attackVector><attackComplexity>LOW</attackComplexity>"
+		"<privilegesRequired>NONE</privilegesRequired><userInteraction>NONE</userInteraction>"
+		"<scope>UNCHANGED</scope><confidentialityImpact>HIGH</confidentialityImpact>"
+		"<integrityImpact>HIGH</integrityImpact><availabilityImpact>HIGH</availabilityImpact>"
+		"<version>3.0</version></cvssV3></vulnerability>"
+		/* no version: the score only */
+		"<vulnerability source=\"NVD\"><name>CVE-2021-0002</name><cvssV3><baseScore>5.3</baseScore>"
+		"<attackVector>NETWORK</attackVector><attackComplexity>LOW</attackComplexity>"
+		"<privilegesRequired>NONE</privilegesRequired><userInteraction>NONE</userInteraction>"
+		"<scope>UNCHANGED</scope><confidentialityImpact>LOW</confidentialityImpact>"
+		"<integrityImpact>NONE</integrityImpact><availabilityImpact>NONE</availabilityImpact>"
+		"</cvssV3></vulnerability>"
+		/* a word that is not CVSS: no vector; v2 with the old element names */
+		"<vulnerability source=\"NVD\"><name>CVE-2021-0003</name><cvssV2><score>6.8</score>"
+		"<accessVector>NETWORK</accessVector><accessComplexity>MEDIUM</accessComplexity>"
+		"<authenticationr>NONE</authenticationr><confidentialImpact>PARTIAL</confidentialImpact>"
+		"<integrityImpact>PARTIAL</integrityImpact><availabilityImpact>PARTIAL</availabilityImpact>"
+		"</cvssV2></vulnerability>"
+		"<vulnerability source=\"NVD\"><name>CVE-2021-0004</name><cvssV2><score>4.0</score>"
+		"<accessVector>SOMEWHERE</accessVector><accessComplexity>MEDIUM</accessComplexity>"
+		"<authenticationr>NONE</authenticationr><confidentialImpact>PARTIAL</confidentialImpact>"
+		"<integrityImpact>NONE</integrityImpact><availabilityImpact>NONE</availabilityImpact>"
+		"</cvssV2></vulnerability>"
+		/* v4 wins over v3 */
+		"<vulnerability source=\"NVD\"><name>CVE-2024-0005</name><cvssV3><baseScore>7.5</baseScore>"
+		"</cvssV3><cvssV4><version>4.0</version><vectorString>CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/"
+		"VC:H/VI:N/VA:N/SC:N/SI:N/SA:N</vectorString><baseScore>8.7</baseScore></cvssV4>"
+		"</vulnerability>" DC_TAIL;
+	struct perr err = PERR_INIT;
+	struct parse_opts opts;
+	struct dc_seen s;
+
+	memset(&opts, 0, sizeof(opts));
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(parse_run(format_find("dependency-check-xml"), doc, sizeof(doc) - 1, &opts,
+				   dc_evidence, &s, &err), 0);
+	assert_int_equal(s.n, 5);
+	assert_string_equal(s.cvss[0], "3.0 CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H 9.8");
+	assert_string_equal(s.cvss[1], "- - 5.3");
+	assert_string_equal(s.cvss[2], "2.0 AV:N/AC:M/Au:N/C:P/I:P/A:P 6.8");
+	assert_string_equal(s.cvss[3], "2.0 - 4.0");
+	assert_string_equal(s.cvss[4], "4.0 CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:N/VA:N/SC:N/SI:N/SA:N 8.7");
+}
+
+/* Every dependency is inventory, vulnerable or not. */
+static void test_xml_more__dc_packages(void **state)
+{
+	struct perr err = PERR_INIT;
+	struct parse_opts opts;
+	struct dc_seen s;
+	char *buf = NULL;
+	size_t len = 0;
+
+	if (pfile_slurp(&buf, &len, "tests/fixtures/dependency-check-xml/app.xml", 1u << 24, &err) < 0)
+		fail_msg("%s", err.msg);
+	memset(&opts, 0, sizeof(opts));
+	memset(&s, 0, sizeof(s));
+	opts.package_seen = dc_package;
+	opts.package_payload = &s;
+	assert_int_equal(parse_run(format_find("dependency-check-xml"), buf, len, &opts, dc_evidence,
+				   &s, &err), 0);
+	assert_int_equal(s.n, 7);
+	assert_int_equal(s.packages, 5);
+	assert_string_equal(s.last_pkg, "pkg:javascript/jquery@3.4.1 jquery 3.4.1 javascript "
+			    "src/main/resources/static/js/jquery-3.4.1.min.js");
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_xml_more__spotbugs_rank),
+		cmocka_unit_test(test_xml_more__dc_location_path),
+		cmocka_unit_test(test_xml_more__dc_cvss_words),
+		cmocka_unit_test(test_xml_more__dc_packages),
 	};
 
 	return cmocka_run_group_tests_name("xml-more", tests, NULL, NULL);
