@@ -45,6 +45,7 @@ static const struct format formats[] = {
 	  detect_spotbugs, parse_spotbugs },
 	{ "dependency-check-xml", "OWASP Dependency-Check XML report (--format XML)",
 	  detect_dependency_check_xml, parse_dependency_check_xml },
+	{ "nikto-xml", "Nikto XML report (nikto -Format xml, 2.1.5-2.5)", detect_nikto_xml, parse_nikto_xml },
 
 	{ NULL, NULL, NULL, NULL },
 };

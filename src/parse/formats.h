@@ -41,5 +41,6 @@ DECLARE_FORMAT(burp);
 DECLARE_FORMAT(pmd);
 DECLARE_FORMAT(spotbugs);
 DECLARE_FORMAT(dependency_check_xml);
+DECLARE_FORMAT(nikto_xml);
 
 #endif

@@ -149,6 +149,13 @@ static void test_xml_more__dc_packages(void **state)
 	free(buf);
 }
 
+static void test_xml_more__nikto_severity(void **state)
+{
+	assert_int_equal(nikto__severity(0, false), SEV_INFO);
+	assert_int_equal(nikto__severity(397, false), SEV_LOW);
+	assert_int_equal(nikto__severity(0, true), SEV_LOW);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -156,6 +163,7 @@ int main(void)
 		cmocka_unit_test(test_xml_more__dc_location_path),
 		cmocka_unit_test(test_xml_more__dc_cvss_words),
 		cmocka_unit_test(test_xml_more__dc_packages),
+		cmocka_unit_test(test_xml_more__nikto_severity),
 	};
 
 	return cmocka_run_group_tests_name("xml-more", tests, NULL, NULL);
