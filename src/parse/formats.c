@@ -46,6 +46,8 @@ static const struct format formats[] = {
 	{ "dependency-check-xml", "OWASP Dependency-Check XML report (--format XML)",
 	  detect_dependency_check_xml, parse_dependency_check_xml },
 	{ "nikto-xml", "Nikto XML report (nikto -Format xml, 2.1.5-2.5)", detect_nikto_xml, parse_nikto_xml },
+	{ "nmap", "nmap XML (-oX): open services, TLS problems, vulners and NSE vulns results",
+	  detect_nmap, parse_nmap },
 
 	{ NULL, NULL, NULL, NULL },
 };

@@ -42,5 +42,6 @@ DECLARE_FORMAT(pmd);
 DECLARE_FORMAT(spotbugs);
 DECLARE_FORMAT(dependency_check_xml);
 DECLARE_FORMAT(nikto_xml);
+DECLARE_FORMAT(nmap);
 
 #endif

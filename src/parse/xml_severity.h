@@ -29,5 +29,7 @@ const char *dc__cvss2_vector(struct arena *a, const struct xnode *cvss_v2);
 const char *dc__location_path(struct arena *a, const char *file_path);
 /* Nikto: low for an item with an OSVDB id (> 0) or a CVE, else info. */
 enum severity nikto__severity(long long osvdb_id, bool has_cve);
+/* nmap ssl-enum-ciphers grade: A none, B low, C-E medium, F high. */
+enum severity nmap__grade_severity(const char *grade);
 
 #endif

@@ -5,6 +5,7 @@
 #include "posture.h"
 #include "parse/parse.h"
 #include "parse/xml_severity.h"
+#include "parse/tlscheck.h"
 #include "util/file.h"
 
 #include <setjmp.h>
@@ -156,6 +157,48 @@ static void test_xml_more__nikto_severity(void **state)
 	assert_int_equal(nikto__severity(0, true), SEV_LOW);
 }
 
+static void test_xml_more__nmap_grades(void **state)
+{
+	assert_int_equal(nmap__grade_severity(NULL), SEV_NONE);
+	assert_int_equal(nmap__grade_severity("A"), SEV_NONE);
+	assert_int_equal(nmap__grade_severity("B"), SEV_LOW);
+	assert_int_equal(nmap__grade_severity("C"), SEV_MEDIUM);
+	assert_int_equal(nmap__grade_severity("E"), SEV_MEDIUM);
+	assert_int_equal(nmap__grade_severity("F"), SEV_HIGH);
+	assert_int_equal(nmap__grade_severity("AB"), SEV_NONE);
+	assert_int_equal(nmap__grade_severity("unknown"), SEV_NONE);
+}
+
+/* One vocabulary for nmap and sslscan. */
+static void test_xml_more__tls_rules(void **state)
+{
+	struct arena a = ARENA_INIT;
+
+	assert_string_equal(tls_protocol("TLSv1.0", NULL), "TLSv1.0");
+	assert_string_equal(tls_protocol("tls", "1.1"), "TLSv1.1");
+	assert_string_equal(tls_protocol("ssl", "3"), "SSLv3");
+	assert_string_equal(tls_protocol("SSL", "2"), "SSLv2");
+	assert_null(tls_protocol("tls", "9.9"));
+	assert_null(tls_protocol("ciphers", NULL));
+	assert_int_equal(tls_protocol_severity("SSLv2"), SEV_HIGH);
+	assert_int_equal(tls_protocol_severity("SSLv3"), SEV_HIGH);
+	assert_int_equal(tls_protocol_severity("TLSv1.0"), SEV_MEDIUM);
+	assert_int_equal(tls_protocol_severity("TLSv1.1"), SEV_MEDIUM);
+	assert_int_equal(tls_protocol_severity("TLSv1.2"), SEV_NONE);
+	assert_int_equal(tls_protocol_severity("TLSv1.3"), SEV_NONE);
+	assert_string_equal(tls_protocol_rule(&a, "TLSv1.0"), "tls-tlsv1.0-enabled");
+	assert_string_equal(tls_url(&a, "127.0.0.1", "8443"), "https://127.0.0.1:8443");
+	assert_string_equal(tls_url(&a, "2001:db8::1", "443"), "https://[2001:db8::1]:443");
+	assert_true(tls_weak_signature("sha1WithRSAEncryption"));
+	assert_true(tls_weak_signature("md5WithRSAEncryption"));
+	assert_true(tls_weak_signature("ecdsa-with-SHA1"));
+	assert_false(tls_weak_signature("sha256WithRSAEncryption"));
+	assert_false(tls_weak_signature("ecdsa-with-SHA384"));
+	assert_false(tls_weak_signature("sha"));
+	assert_false(tls_weak_signature(NULL));
+	arena_release(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -164,6 +207,8 @@ int main(void)
 		cmocka_unit_test(test_xml_more__dc_cvss_words),
 		cmocka_unit_test(test_xml_more__dc_packages),
 		cmocka_unit_test(test_xml_more__nikto_severity),
+		cmocka_unit_test(test_xml_more__nmap_grades),
+		cmocka_unit_test(test_xml_more__tls_rules),
 	};
 
 	return cmocka_run_group_tests_name("xml-more", tests, NULL, NULL);
