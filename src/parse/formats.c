@@ -48,6 +48,8 @@ static const struct format formats[] = {
 	{ "nikto-xml", "Nikto XML report (nikto -Format xml, 2.1.5-2.5)", detect_nikto_xml, parse_nikto_xml },
 	{ "nmap", "nmap XML (-oX): open services, TLS problems, vulners and NSE vulns results",
 	  detect_nmap, parse_nmap },
+	{ "sslscan", "sslscan XML (--xml): deprecated protocols, weak ciphers, certificate problems",
+	  detect_sslscan, parse_sslscan },
 
 	{ NULL, NULL, NULL, NULL },
 };

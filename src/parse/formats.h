@@ -43,5 +43,6 @@ DECLARE_FORMAT(spotbugs);
 DECLARE_FORMAT(dependency_check_xml);
 DECLARE_FORMAT(nikto_xml);
 DECLARE_FORMAT(nmap);
+DECLARE_FORMAT(sslscan);
 
 #endif

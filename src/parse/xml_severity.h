@@ -31,5 +31,11 @@ const char *dc__location_path(struct arena *a, const char *file_path);
 enum severity nikto__severity(long long osvdb_id, bool has_cve);
 /* nmap ssl-enum-ciphers grade: A none, B low, C-E medium, F high. */
 enum severity nmap__grade_severity(const char *grade);
+/*
+ * sslscan: the problem class of an accepted cipher, "null", "anonymous",
+ * "weak" or NULL, from sslscan 2's strength words null/anonymous/weak,
+ * else the cipher's name and bits (-1 when unknown).
+ */
+const char *sslscan__cipher_problem(const char *strength, const char *name, long long bits);
 
 #endif

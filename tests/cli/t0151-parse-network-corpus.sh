@@ -7,7 +7,28 @@
 
 if [ ! -d "$CORPUS" ]; then
 	echo "# no corpus at $CORPUS: skipped"
-	test_done
+	# TLS 1.0 and 1.1 enabled, a self-signed certificate; every accepted cipher
+# is 128 bits or more without RC4 or 3DES, renegotiation is secure, no
+# heartbleed, no compression
+count sslscan sslscan-localhost-8443.xml 3
+
+test_expect_success 'sslscan: the corpus scan, rule by rule' '
+	rules "$CORPUS/sslscan-localhost-8443.xml" >actual &&
+	cat >expected <<-\EOF &&
+	tls-tlsv1.0-enabled medium https://127.0.0.1:8443
+	tls-tlsv1.1-enabled medium https://127.0.0.1:8443
+	tls-self-signed-cert medium https://127.0.0.1:8443
+	EOF
+	test_cmp expected actual
+'
+
+test_expect_success 'nmap and sslscan give the same TLS rules for the same server' '
+	rules "$CORPUS/nmap-localhost.xml" | grep "^tls-" | sort >nmap &&
+	rules "$CORPUS/sslscan-localhost-8443.xml" | sort >sslscan &&
+	test_cmp nmap sslscan
+'
+
+test_done
 fi
 
 # count FORMAT FILE N: auto-detected as FORMAT and N evidence lines
@@ -43,6 +64,27 @@ test_expect_success 'nmap: the corpus scan, rule by rule' '
 	tls-tlsv1.1-enabled medium https://127.0.0.1:8443
 	EOF
 	test_cmp expected actual
+'
+
+# TLS 1.0 and 1.1 enabled, a self-signed certificate; every accepted cipher
+# is 128 bits or more without RC4 or 3DES, renegotiation is secure, no
+# heartbleed, no compression
+count sslscan sslscan-localhost-8443.xml 3
+
+test_expect_success 'sslscan: the corpus scan, rule by rule' '
+	rules "$CORPUS/sslscan-localhost-8443.xml" >actual &&
+	cat >expected <<-\EOF &&
+	tls-tlsv1.0-enabled medium https://127.0.0.1:8443
+	tls-tlsv1.1-enabled medium https://127.0.0.1:8443
+	tls-self-signed-cert medium https://127.0.0.1:8443
+	EOF
+	test_cmp expected actual
+'
+
+test_expect_success 'nmap and sslscan give the same TLS rules for the same server' '
+	rules "$CORPUS/nmap-localhost.xml" | grep "^tls-" | sort >nmap &&
+	rules "$CORPUS/sslscan-localhost-8443.xml" | sort >sslscan &&
+	test_cmp nmap sslscan
 '
 
 test_done

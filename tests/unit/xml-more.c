@@ -199,6 +199,25 @@ static void test_xml_more__tls_rules(void **state)
 	arena_release(&a);
 }
 
+static void test_xml_more__sslscan_ciphers(void **state)
+{
+	assert_string_equal(sslscan__cipher_problem("null", "NULL-MD5", 0), "null");
+	assert_string_equal(sslscan__cipher_problem("anonymous", "ADH-AES128-SHA", 128), "anonymous");
+	assert_string_equal(sslscan__cipher_problem("weak", "DES-CBC-SHA", 56), "weak");
+	/* sslscan 2 rates RC4 and 3DES "medium": weak by name */
+	assert_string_equal(sslscan__cipher_problem("medium", "RC4-SHA", 128), "weak");
+	assert_string_equal(sslscan__cipher_problem("medium", "DES-CBC3-SHA", 112), "weak");
+	assert_null(sslscan__cipher_problem("strong", "ECDHE-RSA-AES256-GCM-SHA384", 256));
+	assert_null(sslscan__cipher_problem("acceptable", "AES128-SHA", 128));
+	/* sslscan 1: no strength */
+	assert_string_equal(sslscan__cipher_problem(NULL, "NULL-SHA", 0), "null");
+	assert_string_equal(sslscan__cipher_problem(NULL, "AECDH-AES256-SHA", 256), "anonymous");
+	assert_string_equal(sslscan__cipher_problem(NULL, "EXP-RC4-MD5", 40), "weak");
+	assert_string_equal(sslscan__cipher_problem(NULL, "TLS_RSA_WITH_3DES_EDE_CBC_SHA", 112), "weak");
+	assert_null(sslscan__cipher_problem(NULL, "AES256-SHA", 256));
+	assert_null(sslscan__cipher_problem(NULL, "AES256-SHA", -1));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -209,6 +228,7 @@ int main(void)
 		cmocka_unit_test(test_xml_more__nikto_severity),
 		cmocka_unit_test(test_xml_more__nmap_grades),
 		cmocka_unit_test(test_xml_more__tls_rules),
+		cmocka_unit_test(test_xml_more__sslscan_ciphers),
 	};
 
 	return cmocka_run_group_tests_name("xml-more", tests, NULL, NULL);
