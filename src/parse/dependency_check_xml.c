@@ -292,42 +292,43 @@ static const struct xnode *package_id(const struct xnode *ids)
 	return xnode_child(ids, "package");
 }
 
-/* The highest confidence among the dependency's CPE identifiers. */
-static const char *cpe_confidence(const struct xnode *ids)
+/* "[2.13.0, 2.15.0)"-style bounds of a CPE range, as ">=2.13.0, <2.15.0". */
+static const char *range_text(struct arena *a, const struct xnode *sw)
 {
-	const struct xnode *c;
-	const char *best = NULL;
+	const char *lo = xnode_attr(sw, "versionStartIncluding"), *lop = ">=";
+	const char *hi = xnode_attr(sw, "versionEndExcluding"), *hip = "<";
 
-	xnode_for_each_named(c, ids, "vulnerabilityIds") {
-		const char *v = xnode_attr(c, "confidence");
-
-		if (confidence_of(v) > confidence_of(best))
-			best = v;
+	if (!lo) {
+		lo = xnode_attr(sw, "versionStartExcluding");
+		lop = ">";
 	}
-	return best;
+	if (!hi) {
+		hi = xnode_attr(sw, "versionEndIncluding");
+		hip = "<=";
+	}
+	if (!lo && !hi)
+		return NULL;
+	return arena_printf(a, "%s%s%s%s%s", lo ? lop : "", lo ? lo : "", lo && hi ? ", " : "",
+			    hi ? hip : "", hi ? hi : "");
 }
 
 /*
- * The location path of a dependency's filePath: a virtual dependency
- * ("web/package-lock.json?lodash") is found in its manifest; a jar in a
- * build tool's download cache (~/.m2/repository, ~/.gradle/caches,
- * ~/.ivy2/cache) is in no file of the project, and its cache path differs
- * per machine, so it has none (the purl says which package it is).
+ * The location path of a dependency's filePath, normalized: a virtual
+ * dependency ("web/package-lock.json?lodash") is found in its manifest.
+ * As the JSON parser ("dependency-check") does, so that one report gives
+ * the same fingerprints in both formats.
+ *
+ * NEEDSWORK: a jar in a build tool's cache (~/.m2/repository,
+ * ~/.gradle/caches) keeps its absolute, per-machine path, which then
+ * differs between CI runners; dropping it needs the same change in both
+ * parsers.
  */
 const char *dc__location_path(struct arena *a, const char *file)
 {
-	static const char *const caches[] = {
-		"/.m2/repository/", "\\.m2\\repository\\", "/.gradle/caches/",
-		"\\.gradle\\caches\\", "/.ivy2/cache/", "\\.ivy2\\cache\\",
-	};
 	const char *q;
-	size_t i;
 
 	if (!file || !*file)
 		return NULL;
-	for (i = 0; i < ARRAY_SIZE(caches); i++)
-		if (strstr(file, caches[i]))
-			return NULL;
 	if ((q = strchr(file, '?')))
 		file = arena_strndup(a, file, (size_t)(q - file));
 	return path_normalize(a, file);
@@ -343,8 +344,6 @@ static void set_package(struct evidence *ev, struct arena *a, const struct xrec 
 	if (!ev->loc.name)
 		ev->loc.name = xnode_text(rec->ctx[CTX_FILENAME]);
 	ev->loc.path = dc__location_path(a, file);
-	if (file && (!ev->loc.path || !strstr(file, ev->loc.path)))
-		kvlist_add(&ev->properties, a, "file_path", file);
 }
 
 static void add_related(struct evidence *ev, struct arena *a, const struct xnode *related)
@@ -407,15 +406,21 @@ static void set_fix(struct evidence *ev, struct arena *a, const struct xnode *v)
 			continue;
 		kvlist_add(&ev->properties, a, "matched_cpe", xnode_text(s));
 		strlist_add(&ev->loc.fixed_versions, a, xnode_attr(s, "versionEndExcluding"));
+		kvlist_add(&ev->properties, a, "vulnerable_versions", range_text(a, s));
 		if (ev->loc.fixed_versions.n)
 			kvlist_add(&ev->properties, a, "fix_available", "true");
 		return;
 	}
 }
 
+static bool on(const char *s)
+{
+	return s && !strcmp(s, "true");
+}
+
 static int emit_vuln(struct dc_state *st, const struct xrec *rec, struct perr *err)
 {
-	const struct xnode *v = rec->node, *c;
+	const struct xnode *v = rec->node, *c, *cpe;
 	const char *name = xnode_path_text(v, "name"), *source = xnode_attr(v, "source");
 	struct arena *a = rec->arena;
 	struct evidence ev;
@@ -423,12 +428,15 @@ static int emit_vuln(struct dc_state *st, const struct xrec *rec, struct perr *e
 	if (!name)
 		return perr_set(err, P_EINVALID, "<%s> has no <name>", v->name);
 	evidence_init(&ev);
-	ev.tool = "Dependency-Check";
+	ev.tool = "dependency-check";
 	ev.tool_version = xnode_path_text(rec->ctx[CTX_SCAN], "engineVersion");
 	ev.kind = KIND_SCA;
-	ev.rule_id = ids_normalize(a, name);
-	if (ids_is_vuln_id(name))
+	ev.rule_id = name;
+	/* CVE-, GHSA-, sonatype-...: an id; a bare number (an old npm advisory) is not */
+	if (name[strspn(name, "0123456789")])
 		evidence_add_vuln_id(&ev, a, ids_normalize(a, name));
+	if (ids_is_cve(name))
+		ev.help_uri = arena_printf(a, "https://nvd.nist.gov/vuln/detail/%s", ev.vuln_ids.v[0]);
 	ev.description = xmltext_cut(a, xnode_path_text(v, "description"), MAX_TEXT);
 	set_package(&ev, a, rec);
 	ev.title = ev.loc.name ? arena_printf(a, "%s in %s%s%s", ev.rule_id, ev.loc.name,
@@ -438,9 +446,12 @@ static int emit_vuln(struct dc_state *st, const struct xrec *rec, struct perr *e
 	set_cvss(&ev, a, v);
 	set_severity(&ev, a, v);
 	/* a CPE (NVD) match is as good as the CPE's identification, others as the package's */
-	ev.confidence_raw = source && !strcmp(source, "NVD") ? cpe_confidence(rec->ctx[CTX_IDS]) : NULL;
+	cpe = xnode_child(rec->ctx[CTX_IDS], "vulnerabilityIds");
+	ev.confidence_raw = source && !strcmp(source, "NVD") ? xnode_attr(cpe, "confidence") : NULL;
 	if (!ev.confidence_raw)
 		ev.confidence_raw = xnode_attr(package_id(rec->ctx[CTX_IDS]), "confidence");
+	if (!ev.confidence_raw)
+		ev.confidence_raw = xnode_attr(cpe, "confidence");
 	ev.confidence = confidence_of(ev.confidence_raw);
 	/* <cwes><cwe>CWE-79</cwe></cwes> since 5.x, <cwe> directly before */
 	xnode_for_each_named(c, xnode_child(v, "cwes"), "cwe")
@@ -452,18 +463,25 @@ static int emit_vuln(struct dc_state *st, const struct xrec *rec, struct perr *e
 
 		if (url && (!strncmp(url, "http://", 7) || !strncmp(url, "https://", 8)))
 			strlist_add_unique(&ev.references, a, url);
+		/* NVD links the GitHub advisory of the same CVE: an alias */
+		if (url && strstr(url, "github.com/advisories/GHSA-"))
+			ids_scan_text(&ev, a, url);
 	}
 	set_fix(&ev, a, v);
 	add_related(&ev, a, rec->ctx[CTX_RELATED]);
 	if (rec->which == REC_SUPPRESSED) {
 		ev.suppressed = true;
 		ev.suppression_kind = "external";
-		ev.suppression_justification = xnode_path_text(v, "notes");
+		ev.suppression_justification = xnode_path_text(v, "notes") ? xnode_path_text(v, "notes") :
+					       "suppressed by a Dependency-Check suppression rule";
 	} else {
 		kvlist_add(&ev.properties, a, "notes", xnode_path_text(v, "notes"));
 	}
 	set_kev(&ev, a, xnode_child(v, "knownExploitedVulnerability"));
 	kvlist_add(&ev.properties, a, "source", source);
+	if (on(xnode_attr(xnode_child(v, "severity"), "unscored")))
+		kvlist_add(&ev.properties, a, "unscored", "true");
+	kvlist_add(&ev.properties, a, "cpe", xnode_path_text(cpe, "id"));
 	kvlist_add(&ev.properties, a, "file_name", xnode_text(rec->ctx[CTX_FILENAME]));
 	kvlist_add(&ev.properties, a, "sha256", xnode_text(rec->ctx[CTX_SHA256]));
 	kvlist_add(&ev.properties, a, "project_references",
@@ -506,7 +524,7 @@ static int on_record(const struct xrec *rec, void *payload, struct perr *err)
 		if (msg)
 			parse_warn(st->opts, "Dependency-Check reported an analysis exception: %s",
 				   xmltext_cut(rec->arena, msg, 300));
-		parse_tool_seen(st->opts, "Dependency-Check",
+		parse_tool_seen(st->opts, "dependency-check",
 				xnode_path_text(rec->ctx[CTX_SCAN], "engineVersion"));
 	}
 	return 0;

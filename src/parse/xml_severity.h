@@ -25,7 +25,7 @@ enum confidence spotbugs__confidence(long long priority);
  */
 const char *dc__cvss3_vector(struct arena *a, const struct xnode *cvss_v3);
 const char *dc__cvss2_vector(struct arena *a, const struct xnode *cvss_v2);
-/* The location path of a dependency's filePath (NULL for a build cache's jar). */
+/* The location path of a dependency's filePath: normalized, a virtual one's manifest. */
 const char *dc__location_path(struct arena *a, const char *file_path);
 /* Nikto: low for an item with an OSVDB id (> 0) or a CVE, else info. */
 enum severity nikto__severity(long long osvdb_id, bool has_cve);

@@ -36,9 +36,10 @@ static void test_xml_more__dc_location_path(void **state)
 	struct arena a = ARENA_INIT;
 
 	assert_null(dc__location_path(&a, NULL));
-	assert_null(dc__location_path(&a, "/root/.m2/repository/org/x/x/1.0/x-1.0.jar"));
-	assert_null(dc__location_path(&a, "C:\\Users\\ci\\.m2\\repository\\x\\x-1.0.jar"));
-	assert_null(dc__location_path(&a, "/home/ci/.gradle/caches/modules-2/files-2.1/x/x-1.0.jar"));
+	assert_null(dc__location_path(&a, ""));
+	/* as the JSON parser does (see the NEEDSWORK in dependency_check_xml.c) */
+	assert_string_equal(dc__location_path(&a, "/root/.m2/repository/org/x/x/1.0/x-1.0.jar"),
+			    "/root/.m2/repository/org/x/x/1.0/x-1.0.jar");
 	assert_string_equal(dc__location_path(&a, "/home/runner/work/app/app/web/package-lock.json?lodash"),
 			    "web/package-lock.json");
 	assert_string_equal(dc__location_path(&a, "/srv/app/lib/struts2-core-2.3.16.jar"),
