@@ -23,7 +23,7 @@
 enum { REC_VULN, REC_SUPPRESSED };
 enum {
 	CTX_SCAN, CTX_PROJECT, CTX_FILENAME, CTX_FILEPATH, CTX_SHA256, CTX_IDS,
-	CTX_RELATED, CTX_PROJREFS, CTX_INCLUDED,
+	CTX_RELATED, CTX_PROJREFS, CTX_INCLUDED, CTX_LICENSE,
 };
 
 #define DEP "analysis/dependencies/dependency/"
@@ -33,7 +33,7 @@ static const struct xrec_format dc_records = {
 		     NULL },
 	.context = { "analysis/scanInfo", "analysis/projectInfo", DEP "fileName", DEP "filePath",
 		     DEP "sha256", DEP "identifiers", DEP "relatedDependencies",
-		     DEP "projectReferences", DEP "includedBy", NULL },
+		     DEP "projectReferences", DEP "includedBy", DEP "license", NULL },
 	.root = "analysis",
 	.scope_end = true,
 };
@@ -500,13 +500,16 @@ static void package_seen(struct dc_state *st, const struct xrec *rec)
 	memset(&loc, 0, sizeof(loc));
 	memset(&pkg, 0, sizeof(pkg));
 	set_purl(&loc, rec->arena, xnode_path_text(package_id(rec->ctx[CTX_IDS]), "id"));
+	/* as the JSON parser: a file matched by CPE only names no package */
+	if (!loc.purl)
+		return;
 	pkg.purl = loc.purl;
-	pkg.name = loc.name ? loc.name : xnode_text(rec->ctx[CTX_FILENAME]);
+	pkg.name = loc.name;
 	pkg.version = loc.version;
 	pkg.ecosystem = loc.ecosystem;
+	pkg.license = xnode_text(rec->ctx[CTX_LICENSE]);
 	pkg.path = dc__location_path(rec->arena, xnode_text(rec->ctx[CTX_FILEPATH]));
-	if (pkg.name || pkg.purl)
-		parse_package_seen(st->opts, &pkg);
+	parse_package_seen(st->opts, &pkg);
 }
 
 static int on_record(const struct xrec *rec, void *payload, struct perr *err)

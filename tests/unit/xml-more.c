@@ -69,9 +69,9 @@ static void dc_package(void *payload, const struct package_ref *pkg)
 	struct dc_seen *s = payload;
 
 	s->packages++;
-	snprintf(s->last_pkg, sizeof(s->last_pkg), "%s %s %s %s %s", pkg->purl ? pkg->purl : "-",
+	snprintf(s->last_pkg, sizeof(s->last_pkg), "%s %s %s %s %s %s", pkg->purl ? pkg->purl : "-",
 		 pkg->name, pkg->version ? pkg->version : "-", pkg->ecosystem ? pkg->ecosystem : "-",
-		 pkg->path ? pkg->path : "-");
+		 pkg->path ? pkg->path : "-", pkg->license ? pkg->license : "-");
 }
 
 #define DC_HEAD "<analysis xmlns=\"https://jeremylong.github.io/DependencyCheck/dependency-check.4.1.xsd\">" \
@@ -147,7 +147,7 @@ static void test_xml_more__dc_packages(void **state)
 	assert_int_equal(s.n, 7);
 	assert_int_equal(s.packages, 5);
 	assert_string_equal(s.last_pkg, "pkg:javascript/jquery@3.4.1 jquery 3.4.1 javascript "
-			    "src/main/resources/static/js/jquery-3.4.1.min.js");
+			    "src/main/resources/static/js/jquery-3.4.1.min.js -");
 	free(buf);
 }
 
