@@ -112,6 +112,15 @@ static const struct format formats[] = {
 	{ "zap-xml", "OWASP ZAP XML report (traditional-xml)", detect_zap_xml, parse_zap_xml },
 	{ "burp", "Burp Suite XML issue export", detect_burp, parse_burp },
 	{ "pmd", "PMD XML report (pmd check -f xml)", detect_pmd, parse_pmd },
+	{ "spotbugs", "SpotBugs / FindBugs XML, with FindSecBugs (spotbugs -xml:withMessages)",
+	  detect_spotbugs, parse_spotbugs },
+	{ "dependency-check-xml", "OWASP Dependency-Check XML report (--format XML)",
+	  detect_dependency_check_xml, parse_dependency_check_xml },
+	{ "nikto-xml", "Nikto XML report (nikto -Format xml, 2.1.5-2.5)", detect_nikto_xml, parse_nikto_xml },
+	{ "nmap", "nmap XML (-oX): open services, TLS problems, vulners and NSE vulns results",
+	  detect_nmap, parse_nmap },
+	{ "sslscan", "sslscan XML (--xml): deprecated protocols, weak ciphers, certificate problems",
+	  detect_sslscan, parse_sslscan },
 
 	{ NULL, NULL, NULL, NULL },
 };

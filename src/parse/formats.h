@@ -80,5 +80,10 @@ DECLARE_FORMAT(cyclonedx_xml);
 DECLARE_FORMAT(zap_xml);
 DECLARE_FORMAT(burp);
 DECLARE_FORMAT(pmd);
+DECLARE_FORMAT(spotbugs);
+DECLARE_FORMAT(dependency_check_xml);
+DECLARE_FORMAT(nikto_xml);
+DECLARE_FORMAT(nmap);
+DECLARE_FORMAT(sslscan);
 
 #endif
