@@ -167,7 +167,11 @@ void fingerprint_evidence(char out[static FINGERPRINT_HEX + 1], const struct evi
 			sha256_field(&c, ev->loc.name);
 		}
 		sha256_field(&c, ev->vuln_ids.n ? ev->vuln_ids.v[0] : NULL);
-		sha256_field(&c, ev->loc.path);
+		/*
+		 * Not the path: one package found by one scan under several
+		 * lock files or directories is one problem with one fix, and
+		 * each place stays an evidence row of it.
+		 */
 		if (ev->loc.image) {
 			fingerprint_image_base(base, sizeof(base), ev->loc.image);
 			sha256_field(&c, base);
