@@ -21,6 +21,7 @@ static const struct cmd commands[] = {
 	{ "show", cmd_show, CMD_DB_RO, "one finding with its evidence and history" },
 	{ "scans", cmd_scans, CMD_DB_RO, "list ingested scans" },
 	{ "cvss", cmd_cvss, CMD_NO_DB, "compute CVSS base scores of vectors" },
+	{ "inventory", cmd_inventory, CMD_NO_DB, "apps, owners and assets: load posture.yaml, list, show" },
 };
 
 static void usage(FILE *out)

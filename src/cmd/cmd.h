@@ -32,5 +32,6 @@ int cmd_findings(int argc, const char **argv, struct ctx *ctx);
 int cmd_show(int argc, const char **argv, struct ctx *ctx);
 int cmd_scans(int argc, const char **argv, struct ctx *ctx);
 int cmd_cvss(int argc, const char **argv, struct ctx *ctx);
+int cmd_inventory(int argc, const char **argv, struct ctx *ctx);
 
 #endif
