@@ -676,6 +676,112 @@ done:
 	return ret;
 }
 
+/* --- unowned --- */
+
+struct unowned {
+	struct jw w;
+	bool json;
+	size_t n;
+};
+
+static int unowned_component(const struct store_component_row *r, void *payload, struct perr *err)
+{
+	struct unowned *u = payload;
+
+	u->n++;
+	if (u->json) {
+		jw_obj_open(&u->w);
+		jw_kstr(&u->w, "kind", r->kind);
+		jw_kstr(&u->w, "ident", r->ident);
+		jw_kbool(&u->w, "declared", r->declared);
+		jw_kint(&u->w, "findings", r->findings);
+		jw_obj_close(&u->w);
+	} else {
+		printf("  %s:%s  %ld finding%s\n", r->kind, r->ident, r->findings, r->findings == 1 ? "" : "s");
+	}
+	return 0;
+}
+
+static int unowned_app(const struct store_app_row *r, void *payload, struct perr *err)
+{
+	struct unowned *u = payload;
+	long open = 0;
+	int i;
+
+	if (r->team)
+		return 0;
+	for (i = SEV_INFO; i <= SEV_CRITICAL; i++)
+		open += r->open[i];
+	u->n++;
+	if (u->json) {
+		jw_obj_open(&u->w);
+		jw_kstr(&u->w, "app", r->name);
+		jw_kbool(&u->w, "discovered", r->discovered);
+		jw_kint(&u->w, "open_findings", open);
+		jw_obj_close(&u->w);
+	} else {
+		printf("  %s%s  %ld open finding%s\n", r->name, r->discovered ? " (discovered)" : "", open,
+		       open == 1 ? "" : "s");
+	}
+	return 0;
+}
+
+static int inv_unowned(int argc, const char **argv, struct ctx *ctx)
+{
+	const char *format = "text";
+	const struct opt opts[] = {
+		{ OPT_STRING, 'f', "format", &format, "FMT", "text (default) or json" },
+		{ OPT_END },
+	};
+	const struct opt_usage usage = {
+		"posture inventory unowned [--format text|json]",
+		"What nobody owns yet: components that findings point at but no app holds\n"
+		"(assets ingest discovered; declare them in posture.yaml and load it to move\n"
+		"their findings), and apps without a team.",
+	};
+	struct unowned u = { 0 };
+	struct perr err = PERR_INIT;
+	int n, ret;
+
+	if ((n = opt_parse(argc, argv, opts, &usage)) < 0)
+		return opt_exit(n);
+	if (n)
+		return usage_error("inventory unowned: unexpected argument '%s'", argv[0]);
+	if ((ret = parse_text_json("unowned", format, &u.json)))
+		return ret;
+	if (u.json) {
+		jw_init(&u.w, stdout, true);
+		jw_obj_open(&u.w);
+		jw_key(&u.w, "components");
+		jw_arr_open(&u.w);
+	} else {
+		printf("components in no app:\n");
+	}
+	if ((ret = store_unowned_components_each(ctx->store, unowned_component, &u, &err)) < 0)
+		goto done;
+	if (u.json) {
+		jw_arr_close(&u.w);
+		jw_key(&u.w, "apps_without_team");
+		jw_arr_open(&u.w);
+	} else {
+		if (!u.n)
+			printf("  (none)\n");
+		printf("apps with no team:\n");
+	}
+	u.n = 0;
+	ret = store_apps_each(ctx->store, NULL, false, unowned_app, &u, &err);
+	if (!u.json && !u.n && !ret)
+		printf("  (none)\n");
+done:
+	if (u.json) {
+		jw_arr_close(&u.w);
+		jw_obj_close(&u.w);
+		jw_reset_line(&u.w);
+		jw_release(&u.w);
+	}
+	return ret < 0 ? perr_report(&err) : EXIT_OK;
+}
+
 /* --- the verbs --- */
 
 static const struct verb {
@@ -688,6 +794,7 @@ static const struct verb {
 	{ "load", inv_load, CMD_DB_RW | CMD_DB_CREATE, "make the database match posture.yaml" },
 	{ "list", inv_list, CMD_DB_RO, "apps with owners and open findings" },
 	{ "show", inv_show, CMD_DB_RO, "one app: components, lineage, findings" },
+	{ "unowned", inv_unowned, CMD_DB_RO, "assets in findings that no app owns; apps with no team" },
 };
 
 static void verbs_usage(FILE *out)

@@ -20,6 +20,17 @@ struct owners {
 	struct strmap names;   /* team id -> name */
 	struct codeowners **parsed;
 	size_t nparsed, parsed_alloc;
+	/* changes, grouped so that each group is two statements whatever its size */
+	struct strmap group_index;  /* "from>to|reason" -> struct group * */
+	struct group **groups;
+	size_t ngroups, groups_alloc;
+};
+
+struct group {
+	int64_t team;
+	const char *from, *to, *reason;
+	int64_t *ids;
+	size_t n, alloc;
 };
 
 static const char *id_text(struct arena *a, int64_t id)
@@ -95,6 +106,29 @@ static int team_name(struct owners *o, int64_t id, const char **name, struct per
 	return 0;
 }
 
+static int add_change(struct owners *o, int64_t finding_id, int64_t from_team, int64_t team,
+		      const char *from, const char *to, const char *reason)
+{
+	char *key = arena_printf(&o->arena, "%lld>%lld|%s", (long long)from_team, (long long)team, reason);
+	struct group *g = strmap_get(&o->group_index, key);
+
+	if (!g) {
+		g = arena_zalloc(&o->arena, sizeof(*g));
+		g->team = team;
+		g->from = from;
+		g->to = to;
+		g->reason = arena_strdup(&o->arena, reason);
+		strmap_put(&o->group_index, key, g);
+		ALLOC_GROW(o->groups, o->ngroups + 1, o->groups_alloc);
+		o->groups[o->ngroups++] = g;
+	}
+	ALLOC_GROW(g->ids, g->n + 1, g->alloc);
+	g->ids[g->n++] = finding_id;
+	if (o->rep)
+		o->rep->assigned++;
+	return 0;
+}
+
 static int on_input(const struct store_owner_input *in, void *payload, struct perr *err)
 {
 	struct owners *o = payload;
@@ -135,12 +169,8 @@ static int on_input(const struct store_owner_input *in, void *payload, struct pe
 	if ((ret = team_name(o, in->owner_team_id, &from, err)) < 0 ||
 	    (ret = team_name(o, team, &to, err)) < 0)
 		return ret;
-	if ((ret = store_finding_assign(o->s, in->finding_id, team, o->now, from, to,
-					team ? reason : "no owning team", err)) < 0)
-		return ret;
-	if (o->rep)
-		o->rep->assigned++;
-	return 0;
+	return add_change(o, in->finding_id, in->owner_team_id, team, from, to,
+			  team ? reason : "no owning team");
 }
 
 int inventory_assign_owners(struct store *s, const int64_t *ids, size_t n, int64_t component_id,
@@ -155,6 +185,15 @@ int inventory_assign_owners(struct store *s, const int64_t *ids, size_t n, int64
 	o.rep = rep;
 	arena_init(&o.arena, 0);
 	ret = store_owner_inputs_each(s, ids, n, component_id, on_input, &o, err);
+	for (i = 0; i < o.ngroups && !ret; i++) {
+		const struct group *g = o.groups[i];
+
+		ret = store_findings_assign(s, g->ids, g->n, g->team, now, g->from, g->to, g->reason, err);
+	}
+	for (i = 0; i < o.ngroups; i++)
+		xfree(o.groups[i]->ids);
+	xfree(o.groups);
+	strmap_release(&o.group_index);
 	for (i = 0; i < o.nparsed; i++) {
 		codeowners_release(o.parsed[i]);
 		xfree(o.parsed[i]);

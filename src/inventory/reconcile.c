@@ -4,6 +4,8 @@
  */
 #include "posture.h"
 #include "inventory/reconcile.h"
+#include "inventory/resolve.h"
+#include "model/fingerprint.h"
 #include "util/alloc.h"
 #include "util/strmap.h"
 
@@ -260,27 +262,62 @@ struct rehome {
 	struct strmap merged;    /* component ids (as text) already merged */
 };
 
-/* The declared component a URL falls under, longest base first; 0: none. */
-static int url_owner(struct rehome *h, const char *url, int64_t *component_id, struct perr *err)
+/* A match key's component, when it belongs to an app; 0: none. */
+static int owned(struct rehome *h, const char *key, int64_t *component_id, struct perr *err)
 {
-	const char *ident = asset_ident(&h->arena, ASSET_URL, url);
 	struct store_placement p;
-	char *key;
 	int ret;
 
 	*component_id = 0;
-	if (!ident)
+	if (!key)
 		return 0;
-	key = (char *)asset_url_key(&h->arena, ident);
-	do {
-		ret = store_key_lookup(h->s, key, &p, err);
-		if (ret == 0) {
-			*component_id = p.component_id;
-			return 0;
-		}
-		if (ret != P_ENOTFOUND)
+	ret = store_key_lookup(h->s, key, &p, err);
+	if (ret == P_ENOTFOUND)
+		return 0;
+	if (ret == 0 && p.app_id)
+		*component_id = p.component_id;
+	return ret;
+}
+
+/*
+ * The owned component what an evidence names now resolves to, in the
+ * order ingest uses (docs/inventory.md); 0: none.
+ */
+static int resolve_again(struct rehome *h, const struct store_orphan *o, int64_t *to,
+			 struct perr *err)
+{
+	struct arena *a = &h->arena;
+	const char *id, *digest = o->image_digest ? o->image_digest : asset_image_digest(a, o->image);
+	char base[ASSET_MAX + 16];
+	int ret;
+
+	*to = 0;
+	if (digest && (ret = owned(h, arena_printf(a, "digest:%s", digest), to, err)) < 0)
+		return ret;
+	if (!*to && o->image && (id = asset_ident(a, ASSET_IMAGE, o->image)) &&
+	    (ret = owned(h, asset_key(a, ASSET_IMAGE, id), to, err)) < 0)
+		return ret;
+	if (!*to && o->url && (id = asset_ident(a, ASSET_URL, o->url))) {
+		char *key = (char *)asset_url_key(a, id);
+
+		do {
+			if ((ret = owned(h, key, to, err)) < 0)
+				return ret;
+		} while (!*to && asset_url_key_parent(key));
+	}
+	if (!*to && o->resource && (id = asset_ident(a, ASSET_CLOUD, o->resource))) {
+		if ((ret = owned(h, asset_key(a, ASSET_CLOUD, id), to, err)) < 0)
 			return ret;
-	} while (asset_url_key_parent(key));
+		if (!*to && asset_arn_account(a, id) &&
+		    (ret = owned(h, arena_printf(a, "account:%s", asset_arn_account(a, id)), to, err)) < 0)
+			return ret;
+	}
+	if (!*to && o->default_app && o->purl && !strncmp(o->purl, "pkg:", 4)) {
+		snprintf(base, sizeof(base), "package:");
+		fingerprint_purl_base(base + 8, sizeof(base) - 8, o->purl);
+		if ((ret = owned(h, base, to, err)) < 0)
+			return ret;
+	}
 	return 0;
 }
 
@@ -294,23 +331,23 @@ static int on_orphan(const struct store_orphan *o, void *payload, struct perr *e
 	int ret;
 
 	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)o->component_id);
-	if (strmap_get(&h->merged, idbuf) || asset_kind_parse(&kind, o->kind) < 0)
+	if (o->component_id && strmap_get(&h->merged, idbuf))
 		return 0;
 	/* its own key now names a declared component: the whole component merges there */
-	ret = store_key_lookup(h->s, asset_key(&h->arena, kind, o->ident), &p, err);
-	if (ret < 0 && ret != P_ENOTFOUND)
-		return ret;
-	if (ret == 0 && p.component_id != o->component_id) {
-		strmap_put(&h->merged, arena_strdup(&h->arena, idbuf), (void *)1);
-		return store_component_merge(h->s, o->component_id, p.component_id, h->now, err);
-	}
-	/* a finding on a URL may fall under a declared URL or API deeper in the site */
-	if ((kind == ASSET_URL || kind == ASSET_API) && o->path && strstr(o->path, "://")) {
-		if ((ret = url_owner(h, o->path, &to, err)) < 0)
+	if (o->component_id && asset_kind_parse(&kind, o->kind) == 0) {
+		ret = store_key_lookup(h->s, asset_key(&h->arena, kind, o->ident), &p, err);
+		if (ret < 0 && ret != P_ENOTFOUND)
 			return ret;
-		if (to && to != o->component_id)
-			return store_finding_set_component(h->s, o->finding_id, to, err);
+		if (ret == 0 && p.component_id != o->component_id) {
+			strmap_put(&h->merged, arena_strdup(&h->arena, idbuf), (void *)1);
+			return store_component_merge(h->s, o->component_id, p.component_id, h->now, err);
+		}
 	}
+	/* else what the evidence names may now be owned (a deeper URL, a second id, a digest) */
+	if ((ret = resolve_again(h, o, &to, err)) < 0)
+		return ret;
+	if (to && to != o->component_id)
+		return store_finding_set_component(h->s, o->finding_id, to, err);
 	return 0;
 }
 
@@ -338,7 +375,7 @@ int inventory_rehome(struct store *s, int64_t now, struct inv_report *rep, struc
 	h.now = now;
 	h.rep = rep;
 	arena_init(&h.arena, 0);
-	if ((ret = store_orphans_each(s, on_orphan, &h, err)) < 0 ||
+	if ((ret = store_orphans_each(s, RESOLVER_DEFAULT_APP, on_orphan, &h, err)) < 0 ||
 	    (ret = store_misplaced_each(s, on_misplaced, &h, err)) < 0 ||
 	    (ret = store_scopes_follow(s, err)) < 0)
 		goto done;

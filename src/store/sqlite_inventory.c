@@ -7,6 +7,7 @@
 #include "store/store.h"
 #include "store/sqlite_int.h"
 #include "util/alloc.h"
+#include "util/buf.h"
 #include "util/hash.h"
 
 #define ACTIVE_STATUSES "('open', 'triaged', 'in_progress', 'reopened')"
@@ -545,6 +546,23 @@ int store_app_team(struct store *s, int64_t app_id, int64_t *team_id, struct per
 	return 0;
 }
 
+int store_app_name(struct store *s, int64_t app_id, struct arena *a, const char **name,
+		   struct perr *err)
+{
+	static const char sql[] = "SELECT name FROM apps WHERE id = ?1";
+	sqlite3_stmt *st = store__prepare(s, sql, err);
+	int ret;
+
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, app_id);
+	if ((ret = step_row(s, st, "read app", err)) < 0)
+		return ret;
+	*name = dup_col(a, st, 0);
+	sqlite3_reset(st);
+	return 0;
+}
+
 int store_component_discover(struct store *s, const char *kind, const char *ident,
 			     const char *key, int64_t app_id, int64_t now,
 			     struct store_placement *out, struct perr *err)
@@ -606,12 +624,18 @@ int store_scan_kind_add(struct store *s, int64_t scan_id, int64_t app_id, int64_
 
 /* --- re-homing --- */
 
-int store_orphans_each(struct store *s, store_orphan_cb cb, void *payload, struct perr *err)
+int store_orphans_each(struct store *s, const char *default_app, store_orphan_cb cb, void *payload,
+		       struct perr *err)
 {
 	static const char sql[] =
-		"SELECT f.id, c.id, c.kind, c.ident, f.path FROM findings f"
-		" JOIN components c ON c.id = f.component_id"
-		" WHERE c.load_id IS NULL AND c.merged_into IS NULL ORDER BY f.id";
+		"SELECT f.id, coalesce(c.id, 0), c.kind, c.ident, a.name = ?1,"
+		" json_extract(e.record, '$.location.image'), json_extract(e.record, '$.properties.image_digest'),"
+		" json_extract(e.record, '$.location.url'), json_extract(e.record, '$.location.resource'),"
+		" json_extract(e.record, '$.location.purl')"
+		" FROM findings f JOIN apps a ON a.id = f.app_id LEFT JOIN components c ON c.id = f.component_id"
+		" LEFT JOIN evidence e ON e.id = (SELECT min(id) FROM evidence WHERE finding_id = f.id)"
+		" WHERE (c.id IS NOT NULL AND c.load_id IS NULL AND c.merged_into IS NULL)"
+		" OR (f.component_id IS NULL AND a.name = ?1) ORDER BY f.id";
 	sqlite3_stmt *st = store__prepare(s, sql, err);
 	struct arena a = ARENA_INIT;
 	struct store_orphan *rows = NULL;
@@ -620,18 +644,26 @@ int store_orphans_each(struct store *s, store_orphan_cb cb, void *payload, struc
 
 	if (!st)
 		return err->code;
+	store__bind_text(st, 1, default_app);
 	while ((rc = store__step(s, st)) == SQLITE_ROW) {
+		struct store_orphan *o;
+
 		ALLOC_GROW(rows, n + 1, alloc);
-		rows[n].finding_id = sqlite3_column_int64(st, 0);
-		rows[n].component_id = sqlite3_column_int64(st, 1);
-		rows[n].kind = dup_col(&a, st, 2);
-		rows[n].ident = dup_col(&a, st, 3);
-		rows[n].path = dup_col(&a, st, 4);
-		n++;
+		o = &rows[n++];
+		o->finding_id = sqlite3_column_int64(st, 0);
+		o->component_id = sqlite3_column_int64(st, 1);
+		o->kind = dup_col(&a, st, 2);
+		o->ident = dup_col(&a, st, 3);
+		o->default_app = sqlite3_column_int(st, 4);
+		o->image = dup_col(&a, st, 5);
+		o->image_digest = dup_col(&a, st, 6);
+		o->url = dup_col(&a, st, 7);
+		o->resource = dup_col(&a, st, 8);
+		o->purl = dup_col(&a, st, 9);
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
-		ret = store__error(s, err, "read discovered findings");
+		ret = store__error(s, err, "read findings to re-home");
 	for (i = 0; i < n && !ret; i++)
 		ret = cb(&rows[i], payload, err);
 	xfree(rows);
@@ -866,48 +898,47 @@ static void owner_row(sqlite3_stmt *st, struct arena *a, struct store_owner_inpu
 	in->repo = sqlite3_column_int(st, 5);
 }
 
+/* "[1,2,3]": a list of ids as one bound JSON text, read back with json_each(). */
+static int ids_json(struct pbuf *b, const int64_t *ids, size_t n)
+{
+	size_t i;
+	int ret = pbuf_addch(b, '[');
+
+	for (i = 0; i < n && !ret; i++)
+		ret = pbuf_addf(b, "%s%lld", i ? "," : "", (long long)ids[i]);
+	return ret ? ret : pbuf_addch(b, ']');
+}
+
 int store_owner_inputs_each(struct store *s, const int64_t *ids, size_t n, int64_t component_id,
 			    store_owner_cb cb, void *payload, struct perr *err)
 {
-	static const char one[] = OWNER_COLUMNS " WHERE f.id = ?1";
+	static const char by_ids[] = OWNER_COLUMNS " WHERE f.id IN (SELECT value FROM json_each(?1)) ORDER BY f.id";
 	static const char by_component[] = OWNER_COLUMNS " WHERE f.component_id = ?1 ORDER BY f.id";
 	static const char all[] = OWNER_COLUMNS " ORDER BY f.id";
 	struct arena a = ARENA_INIT;
 	struct store_owner_input *rows = NULL;
+	struct pbuf list = PBUF_INIT;
 	size_t nrows = 0, alloc = 0, i;
 	sqlite3_stmt *st;
 	int rc, ret = 0;
 
-	if (ids) {
-		for (i = 0; i < n && !ret; i++) {
-			struct store_owner_input in;
-
-			if (!(st = store__prepare(s, one, err)))
-				return err->code;
-			sqlite3_bind_int64(st, 1, ids[i]);
-			if ((ret = step_row(s, st, "read finding owner", err)) == P_ENOTFOUND) {
-				ret = 0;
-				continue;
-			}
-			if (ret < 0)
-				break;
-			owner_row(st, &a, &in);
-			sqlite3_reset(st);
-			ret = cb(&in, payload, err);
-			arena_reset(&a);
-		}
-		arena_release(&a);
-		return ret;
-	}
-	if (!(st = store__prepare(s, component_id ? by_component : all, err)))
+	if (!(st = store__prepare(s, ids ? by_ids : component_id ? by_component : all, err)))
 		return err->code;
-	if (component_id)
+	if (ids) {
+		if (ids_json(&list, ids, n) < 0) {
+			pbuf_release(&list);
+			return perr_set(err, P_ERROR, "too many findings");
+		}
+		sqlite3_bind_text(st, 1, list.buf, (int)list.len, SQLITE_STATIC);
+	} else if (component_id) {
 		sqlite3_bind_int64(st, 1, component_id);
+	}
 	while ((rc = store__step(s, st)) == SQLITE_ROW) {
 		ALLOC_GROW(rows, nrows + 1, alloc);
 		owner_row(st, &a, &rows[nrows++]);
 	}
 	sqlite3_reset(st);
+	pbuf_release(&list);
 	if (rc != SQLITE_DONE)
 		ret = store__error(s, err, "read finding owners");
 	for (i = 0; i < nrows && !ret; i++)
@@ -957,28 +988,44 @@ int store_team_name(struct store *s, int64_t team_id, struct arena *a, const cha
 	return 0;
 }
 
-int store_finding_assign(struct store *s, int64_t finding_id, int64_t team_id, int64_t at,
-			 const char *from, const char *to, const char *reason, struct perr *err)
+int store_findings_assign(struct store *s, const int64_t *ids, size_t n, int64_t team_id, int64_t at,
+			  const char *from, const char *to, const char *reason, struct perr *err)
 {
-	static const char sql[] = "UPDATE findings SET owner_team_id = nullif(?2, 0) WHERE id = ?1";
-	sqlite3_stmt *st = store__prepare(s, sql, err);
-	struct event e = { 0 };
+	static const char set[] =
+		"UPDATE findings SET owner_team_id = nullif(?2, 0) WHERE id IN (SELECT value FROM json_each(?1))";
+	static const char log[] =
+		"INSERT INTO events (finding_id, at, type, from_value, to_value, actor, reason)"
+		" SELECT value, ?2, ?3, ?4, ?5, 'posture', ?6 FROM json_each(?1)";
+	struct pbuf list = PBUF_INIT;
+	sqlite3_stmt *st;
 	int ret;
 
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, finding_id);
+	if (ids_json(&list, ids, n) < 0) {
+		pbuf_release(&list);
+		return perr_set(err, P_ERROR, "too many findings");
+	}
+	if (!(st = store__prepare(s, set, err))) {
+		ret = err->code;
+		goto done;
+	}
+	sqlite3_bind_text(st, 1, list.buf, (int)list.len, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, team_id);
-	if ((ret = store__step_done(s, st, err, "assign finding")) < 0)
-		return ret;
-	e.finding_id = finding_id;
-	e.at = at;
-	e.type = EVENT_ASSIGNED;
-	e.from = from;
-	e.to = to;
-	e.actor = "posture";
-	e.reason = reason;
-	return store_event_add(s, &e, err);
+	if ((ret = store__step_done(s, st, err, "assign findings")) < 0)
+		goto done;
+	if (!(st = store__prepare(s, log, err))) {
+		ret = err->code;
+		goto done;
+	}
+	sqlite3_bind_text(st, 1, list.buf, (int)list.len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, at);
+	store__bind_text(st, 3, event_name(EVENT_ASSIGNED));
+	store__bind_text(st, 4, from);
+	store__bind_text(st, 5, to);
+	store__bind_text(st, 6, reason);
+	ret = store__step_done(s, st, err, "record assignments");
+done:
+	pbuf_release(&list);
+	return ret;
 }
 
 /* --- reading --- */

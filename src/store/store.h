@@ -288,20 +288,30 @@ int store_key_lookup(struct store *s, const char *key, struct store_placement *o
 int store_component_discover(struct store *s, const char *kind, const char *ident,
 			     const char *key, int64_t app_id, int64_t now,
 			     struct store_placement *out, struct perr *err);
-/* The app's id and team; P_ENOTFOUND (no message) when none. */
+/* The app's team; P_ENOTFOUND (no message) when there is no such app. */
 int store_app_team(struct store *s, int64_t app_id, int64_t *team_id, struct perr *err);
+/* The app's name, copied into a; P_ENOTFOUND (no message) when none. */
+int store_app_name(struct store *s, int64_t app_id, struct arena *a, const char **name,
+		   struct perr *err);
 int store_scan_kind_add(struct store *s, int64_t scan_id, int64_t app_id, int64_t component_id,
 			const char *kind, long evidence, struct perr *err);
 
 /* --- re-homing findings when components change hands --- */
 
 struct store_orphan {
-	int64_t finding_id, component_id;
-	const char *kind, *ident, *path;
+	int64_t finding_id, component_id;  /* component 0: none */
+	const char *kind, *ident;          /* of the component */
+	bool default_app;                  /* the finding is in app `default_app` */
+	/* what its first evidence names */
+	const char *image, *image_digest, *url, *resource, *purl;
 };
 typedef int (*store_orphan_cb)(const struct store_orphan *o, void *payload, struct perr *err);
-/* Findings on components that no inventory load declared (borrowed rows). */
-int store_orphans_each(struct store *s, store_orphan_cb cb, void *payload, struct perr *err);
+/*
+ * Findings that may find a better home: those on components no inventory
+ * load declared, and those without a component in app `default_app`.
+ */
+int store_orphans_each(struct store *s, const char *default_app, store_orphan_cb cb, void *payload,
+		       struct perr *err);
 int store_finding_set_component(struct store *s, int64_t finding_id, int64_t component_id,
 				struct perr *err);
 /*
@@ -343,9 +353,9 @@ int store_owner_inputs_each(struct store *s, const int64_t *ids, size_t n, int64
 int store_team_for_owner(struct store *s, const char *owner, int64_t *team_id, struct perr *err);
 int store_team_name(struct store *s, int64_t team_id, struct arena *a, const char **name,
 		    struct perr *err);
-/* Set the owner (0: none) and record an 'assigned' event. */
-int store_finding_assign(struct store *s, int64_t finding_id, int64_t team_id, int64_t at,
-			 const char *from, const char *to, const char *reason, struct perr *err);
+/* Set the owner of findings ids[0..n) (team 0: none) and record an 'assigned' event each. */
+int store_findings_assign(struct store *s, const int64_t *ids, size_t n, int64_t team_id, int64_t at,
+			  const char *from, const char *to, const char *reason, struct perr *err);
 
 /* --- reading the inventory --- */
 
