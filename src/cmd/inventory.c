@@ -782,6 +782,69 @@ done:
 	return ret < 0 ? perr_report(&err) : EXIT_OK;
 }
 
+/* --- codeowners --- */
+
+static int inv_codeowners(int argc, const char **argv, struct ctx *ctx)
+{
+	const struct opt opts[] = { { OPT_END } };
+	const struct opt_usage usage = {
+		"posture inventory codeowners REPO FILE",
+		"Import a CODEOWNERS file for a repo component (REPO: its URL or owner/name)\n"
+		"and recompute the owners of its findings: the last matching line's first\n"
+		"owner that maps to a team (github_team, members) owns a path, else the\n"
+		"app's team. A later 'inventory load' replaces it with the file posture.yaml\n"
+		"names for the repo, if it names one.",
+	};
+	struct arena a = ARENA_INIT;
+	struct codeowners co;
+	struct inv_report rep;
+	struct perr err = PERR_INIT;
+	const char *ident;
+	char *text = NULL;
+	size_t len = 0;
+	int64_t id;
+	bool changed;
+	int n, ret = EXIT_OK;
+
+	if ((n = opt_parse(argc, argv, opts, &usage)) < 0)
+		return opt_exit(n);
+	if (n != 2)
+		return usage_error("inventory codeowners: give a repo and a CODEOWNERS file");
+	codeowners_init(&co);
+	inventory_report_init(&rep);
+	if (!(ident = asset_ident(&a, ASSET_REPO, argv[0]))) {
+		ret = usage_error("inventory codeowners: '%s' is not a repository", argv[0]);
+		goto done;
+	}
+	if (pfile_slurp(&text, &len, argv[1], CODEOWNERS_MAX_BYTES, &err) < 0)
+		goto fail;
+	if (codeowners_parse(&co, text, len, &err) < 0) {
+		perr_prefix(&err, "%s", argv[1]);
+		goto fail;
+	}
+	print_warnings(argv[1], &co);
+	if (store_begin(ctx->store, &err) < 0)
+		goto fail;
+	if (store_component_find(ctx->store, "repo", ident, &id, &err) < 0 ||
+	    store_codeowners_put(ctx->store, id, argv[1], text, len, ctx->now, &changed, &err) < 0 ||
+	    inventory_assign_owners(ctx->store, NULL, 0, id, ctx->now, &rep, &err) < 0 ||
+	    store_commit(ctx->store, &err) < 0) {
+		store_rollback(ctx->store);
+		goto fail;
+	}
+	printf("%s: %zu rules for repo %s%s; %ld finding owners changed\n", argv[1], co.nrules, ident,
+	       changed ? "" : " (unchanged)", rep.assigned);
+	goto done;
+fail:
+	ret = perr_report(&err);
+done:
+	xfree(text);
+	codeowners_release(&co);
+	inventory_report_release(&rep);
+	arena_release(&a);
+	return ret;
+}
+
 /* --- the verbs --- */
 
 static const struct verb {
@@ -795,6 +858,7 @@ static const struct verb {
 	{ "list", inv_list, CMD_DB_RO, "apps with owners and open findings" },
 	{ "show", inv_show, CMD_DB_RO, "one app: components, lineage, findings" },
 	{ "unowned", inv_unowned, CMD_DB_RO, "assets in findings that no app owns; apps with no team" },
+	{ "codeowners", inv_codeowners, CMD_DB_RW, "import a repo's CODEOWNERS and recompute owners" },
 };
 
 static void verbs_usage(FILE *out)

@@ -167,6 +167,7 @@ struct finding_filter {
 	enum severity min_severity;    /* SEV_NONE = any */
 	const char *const *severities; /* NULL-terminated exact list; NULL = any */
 	const char *tool, *kind, *rule, *path_glob;
+	const char *team;              /* owned by this team (its queue) */
 	int64_t since;                 /* first_seen >= since; 0 = any */
 	long limit;                    /* 0 = all */
 };
