@@ -6,7 +6,9 @@
 #include "posture.h"
 #include "cmd/cmd.h"
 #include "inventory/codeowners.h"
+#include "inventory/coverage.h"
 #include "inventory/reconcile.h"
+#include "inventory/resolve.h"
 #include "out/findings.h"
 #include "out/jw.h"
 #include "store/store.h"
@@ -16,6 +18,7 @@
 #include "util/hash.h"
 #include "util/opt.h"
 #include "util/ptime.h"
+#include "util/strmap.h"
 
 static const char *const sev_words[] = { NULL, "info", "low", "medium", "high", "critical" };
 
@@ -381,6 +384,12 @@ static int inv_list(int argc, const char **argv, struct ctx *ctx)
 
 /* --- show --- */
 
+struct coverage;
+static int show_coverage(struct store *s, int64_t now, int64_t app_id, struct coverage_cell *cells,
+			 struct perr *err);
+static const char *cell_text(struct arena *a, const struct coverage_cell *c);
+static void cell_json(struct jw *w, const struct coverage_cell *c);
+
 struct comp {
 	int64_t id;
 	const char *name;  /* kind:ident */
@@ -401,6 +410,7 @@ struct link {
 struct show {
 	struct arena arena;
 	struct store_app_row app;
+	struct coverage_cell coverage[COVERAGE_KINDS];
 	bool found;
 	struct comp *comps;
 	size_t ncomps, comps_alloc;
@@ -580,6 +590,15 @@ static void show_text(struct show *sh)
 	printf("open findings:");
 	for (s = SEV_CRITICAL; s >= SEV_INFO; s--)
 		printf(" %s %ld%s", sev_words[s], r->open[s], s > SEV_INFO ? "," : "\n");
+	printf("coverage:\n");
+	for (s = 0; s < COVERAGE_KINDS; s++) {
+		const struct coverage_cell *c = &sh->coverage[s];
+
+		printf("  %-10s %s", coverage_kinds[s], cell_text(&sh->arena, c));
+		if (c->scans)
+			printf(" (%ld scan%s, %ld evidence)", c->scans, c->scans == 1 ? "" : "s", c->evidence);
+		putchar('\n');
+	}
 }
 
 static void show_json(struct show *sh)
@@ -623,6 +642,13 @@ static void show_json(struct show *sh)
 		jw_obj_close(&w);
 	}
 	jw_arr_close(&w);
+	jw_key(&w, "coverage");
+	jw_obj_open(&w);
+	for (i = 0; i < COVERAGE_KINDS; i++) {
+		jw_key(&w, coverage_kinds[i]);
+		cell_json(&w, &sh->coverage[i]);
+	}
+	jw_obj_close(&w);
 	jw_obj_close(&w);
 	jw_reset_line(&w);
 	jw_release(&w);
@@ -660,7 +686,8 @@ static int inv_show(int argc, const char **argv, struct ctx *ctx)
 		goto fail;
 	}
 	if (store_components_each(ctx->store, sh.app.id, show_component, &sh, &err) < 0 ||
-	    store_links_each(ctx->store, sh.app.id, show_link, &sh, &err) < 0)
+	    store_links_each(ctx->store, sh.app.id, show_link, &sh, &err) < 0 ||
+	    show_coverage(ctx->store, ctx->now, sh.app.id, sh.coverage, &err) < 0)
 		goto fail;
 	if (json)
 		show_json(&sh);
@@ -845,6 +872,256 @@ done:
 	return ret;
 }
 
+/* --- coverage --- */
+
+struct coverage {
+	struct arena arena;
+	struct coverage_app *apps;
+	size_t n, alloc;
+	struct strmap by_id;
+	struct coverage_opts opts;
+	double medians[COVERAGE_KINDS];
+};
+
+static int coverage_app_row(const struct store_app_row *r, void *payload, struct perr *err)
+{
+	struct coverage *cv = payload;
+	struct coverage_app *a;
+	const char *key;
+
+	/* the bucket for what nobody claimed is not an app to cover */
+	if (!strcmp(r->name, RESOLVER_DEFAULT_APP))
+		return 0;
+	ALLOC_GROW(cv->apps, cv->n + 1, cv->alloc);
+	a = &cv->apps[cv->n++];
+	memset(a, 0, sizeof(*a));
+	a->id = r->id;
+	a->name = arena_strdup(&cv->arena, r->name);
+	a->team = adup(&cv->arena, r->team);
+	a->criticality = adup(&cv->arena, r->criticality);
+	key = arena_printf(&cv->arena, "%lld", (long long)r->id);
+	strmap_put(&cv->by_id, key, (void *)(uintptr_t)cv->n);
+	return 0;
+}
+
+static int coverage_cell_row(const struct store_coverage_row *r, void *payload, struct perr *err)
+{
+	struct coverage *cv = payload;
+	char key[32];
+	uintptr_t i;
+	int k = coverage_kind_index(r->kind);
+
+	snprintf(key, sizeof(key), "%lld", (long long)r->app_id);
+	if (k < 0 || !(i = (uintptr_t)strmap_get(&cv->by_id, key)))
+		return 0;
+	cv->apps[i - 1].cells[k].last_scan = r->last_scan;
+	cv->apps[i - 1].cells[k].scans = r->scans;
+	cv->apps[i - 1].cells[k].evidence = r->evidence;
+	cv->apps[i - 1].cells[k].active = r->active_findings;
+	return 0;
+}
+
+static void coverage_release(struct coverage *cv)
+{
+	xfree(cv->apps);
+	strmap_release(&cv->by_id);
+	arena_release(&cv->arena);
+}
+
+static int coverage_load(struct coverage *cv, struct store *s, struct perr *err)
+{
+	int ret;
+
+	if ((ret = store_apps_each(s, NULL, false, coverage_app_row, cv, err)) < 0 ||
+	    (ret = store_coverage_each(s, coverage_cell_row, cv, err)) < 0)
+		return ret;
+	coverage_flag(cv->apps, cv->n, &cv->opts, cv->medians);
+	return 0;
+}
+
+/* One app's row of the coverage matrix (the whole matrix decides "silent"). */
+static int show_coverage(struct store *s, int64_t now, int64_t app_id, struct coverage_cell *cells,
+			 struct perr *err)
+{
+	struct coverage cv = { 0 };
+	size_t i;
+	int k, ret;
+
+	arena_init(&cv.arena, 0);
+	cv.opts.now = now;
+	cv.opts.stale_days = 30;
+	cv.opts.silent_min = 5;
+	cv.opts.silent_apps = 3;
+	for (k = 0; k < COVERAGE_KINDS; k++)
+		cells[k].flags = COVERAGE_NEVER;
+	ret = coverage_load(&cv, s, err);
+	for (i = 0; !ret && i < cv.n; i++)
+		if (cv.apps[i].id == app_id)
+			memcpy(cells, cv.apps[i].cells, sizeof(cv.apps[i].cells));
+	coverage_release(&cv);
+	return ret;
+}
+
+static const char *cell_text(struct arena *a, const struct coverage_cell *c)
+{
+	char day[21];
+
+	if (c->flags & COVERAGE_NEVER)
+		return "never";
+	ptime_format(day, c->last_scan);
+	day[10] = '\0';
+	return arena_printf(a, "%s%s%s", day, c->flags & COVERAGE_STALE ? " stale" : "",
+			    c->flags & COVERAGE_SILENT ? " silent" : "");
+}
+
+static void flags_json(struct jw *w, unsigned flags)
+{
+	jw_key(w, "flags");
+	jw_arr_open(w);
+	if (flags & COVERAGE_NEVER)
+		jw_str(w, "never");
+	if (flags & COVERAGE_STALE)
+		jw_str(w, "stale");
+	if (flags & COVERAGE_SILENT)
+		jw_str(w, "silent");
+	jw_arr_close(w);
+}
+
+static void cell_json(struct jw *w, const struct coverage_cell *c)
+{
+	jw_obj_open(w);
+	jw_ktime(w, "last_scan", c->last_scan);
+	jw_kint(w, "scans", c->scans);
+	jw_kint(w, "evidence", c->evidence);
+	jw_kint(w, "open_findings", c->active);
+	flags_json(w, c->flags);
+	jw_obj_close(w);
+}
+
+static int inv_coverage(int argc, const char **argv, struct ctx *ctx)
+{
+	const char *format = "text";
+	long stale_days = 30, silent_min = 5;
+	const struct opt opts[] = {
+		{ OPT_INT, 0, "stale-days", &stale_days, "N", "a last scan older than N days is stale (default 30)" },
+		{ OPT_INT, 0, "silent-min", &silent_min, "M",
+		  "flag a kind that never found anything on an app while the median app it scans has\n"
+		  "                             at least M evidence (default 5; needs 3 other apps)" },
+		{ OPT_STRING, 'f', "format", &format, "FMT", "text (default), json or csv" },
+		{ OPT_END },
+	};
+	const struct opt_usage usage = {
+		"posture inventory coverage [--stale-days N] [--silent-min M] [--format text|json|csv]",
+		"Apps x scanner kinds (sast, sca, secret, container, iac, dast, api, cloud):\n"
+		"the last scan of each, and the gaps: never scanned, stale, and silent (a\n"
+		"scanner that finds plenty on other apps never found anything on this one).",
+	};
+	struct coverage cv = { 0 };
+	struct perr err = PERR_INIT;
+	long counts[3] = { 0 };
+	size_t i;
+	int n, k, ret = EXIT_OK;
+
+	if ((n = opt_parse(argc, argv, opts, &usage)) < 0)
+		return opt_exit(n);
+	if (n)
+		return usage_error("inventory coverage: unexpected argument '%s'", argv[0]);
+	if (strcmp(format, "text") && strcmp(format, "table") && strcmp(format, "json") && strcmp(format, "csv"))
+		return usage_error("inventory coverage: --format must be text, json or csv, not '%s'", format);
+	if (stale_days < 1 || silent_min < 1)
+		return usage_error("inventory coverage: --stale-days and --silent-min must be at least 1");
+	arena_init(&cv.arena, 0);
+	cv.opts.now = ctx->now;
+	cv.opts.stale_days = stale_days;
+	cv.opts.silent_min = silent_min;
+	cv.opts.silent_apps = 3;
+	if (coverage_load(&cv, ctx->store, &err) < 0) {
+		ret = perr_report(&err);
+		goto done;
+	}
+	for (i = 0; i < cv.n; i++)
+		for (k = 0; k < COVERAGE_KINDS; k++) {
+			unsigned f = cv.apps[i].cells[k].flags;
+
+			counts[0] += !!(f & COVERAGE_NEVER);
+			counts[1] += !!(f & COVERAGE_STALE);
+			counts[2] += !!(f & COVERAGE_SILENT);
+		}
+	if (!strcmp(format, "json")) {
+		struct jw w;
+
+		jw_init(&w, stdout, true);
+		jw_obj_open(&w);
+		jw_kint(&w, "stale_days", stale_days);
+		jw_kint(&w, "silent_min", silent_min);
+		jw_key(&w, "median_evidence");
+		jw_obj_open(&w);
+		for (k = 0; k < COVERAGE_KINDS; k++) {
+			jw_key(&w, coverage_kinds[k]);
+			if (cv.medians[k] < 0)
+				jw_null(&w);
+			else
+				jw_num(&w, cv.medians[k], 6);
+		}
+		jw_obj_close(&w);
+		jw_key(&w, "apps");
+		jw_arr_open(&w);
+		for (i = 0; i < cv.n; i++) {
+			jw_obj_open(&w);
+			jw_kstr(&w, "app", cv.apps[i].name);
+			jw_kstr(&w, "team", cv.apps[i].team);
+			jw_kstr(&w, "criticality", cv.apps[i].criticality);
+			jw_key(&w, "kinds");
+			jw_obj_open(&w);
+			for (k = 0; k < COVERAGE_KINDS; k++) {
+				jw_key(&w, coverage_kinds[k]);
+				cell_json(&w, &cv.apps[i].cells[k]);
+			}
+			jw_obj_close(&w);
+			jw_obj_close(&w);
+		}
+		jw_arr_close(&w);
+		jw_kint(&w, "never", counts[0]);
+		jw_kint(&w, "stale", counts[1]);
+		jw_kint(&w, "silent", counts[2]);
+		jw_obj_close(&w);
+		jw_reset_line(&w);
+		jw_release(&w);
+	} else if (!strcmp(format, "csv")) {
+		printf("app,team,kind,last_scan,scans,evidence,open_findings,flags\n");
+		for (i = 0; i < cv.n; i++)
+			for (k = 0; k < COVERAGE_KINDS; k++) {
+				const struct coverage_cell *c = &cv.apps[i].cells[k];
+				char when[21] = "";
+
+				if (c->last_scan)
+					ptime_format(when, c->last_scan);
+				out_csv_field(stdout, cv.apps[i].name, false);
+				out_csv_field(stdout, cv.apps[i].team, false);
+				printf("%s,%s,%ld,%ld,%ld,%s%s%s\n", coverage_kinds[k], when, c->scans, c->evidence,
+				       c->active, c->flags & COVERAGE_NEVER ? "never" : "",
+				       c->flags & COVERAGE_STALE ? "stale" : "",
+				       c->flags & COVERAGE_SILENT ? (c->flags & COVERAGE_STALE ? ";silent" : "silent") : "");
+			}
+	} else {
+		printf("%-20s", "APP");
+		for (k = 0; k < COVERAGE_KINDS; k++)
+			printf(k + 1 < COVERAGE_KINDS ? "  %-17s" : "  %s\n", coverage_kinds[k]);
+		for (i = 0; i < cv.n; i++) {
+			printf("%-20s", cv.apps[i].name);
+			for (k = 0; k < COVERAGE_KINDS; k++)
+				printf(k + 1 < COVERAGE_KINDS ? "  %-17s" : "  %s\n",
+				       cell_text(&cv.arena, &cv.apps[i].cells[k]));
+		}
+		printf("(%zu apps) %ld never scanned, %ld stale (older than %ld days), %ld silent "
+		       "(never any evidence where the median app has %ld or more)\n", cv.n, counts[0], counts[1],
+		       stale_days, counts[2], silent_min);
+	}
+done:
+	coverage_release(&cv);
+	return ret;
+}
+
 /* --- the verbs --- */
 
 static const struct verb {
@@ -859,6 +1136,7 @@ static const struct verb {
 	{ "show", inv_show, CMD_DB_RO, "one app: components, lineage, findings" },
 	{ "unowned", inv_unowned, CMD_DB_RO, "assets in findings that no app owns; apps with no team" },
 	{ "codeowners", inv_codeowners, CMD_DB_RW, "import a repo's CODEOWNERS and recompute owners" },
+	{ "coverage", inv_coverage, CMD_DB_RO, "apps x scanner kinds: last scans and gaps" },
 };
 
 static void verbs_usage(FILE *out)

@@ -2,6 +2,7 @@
 #include "posture.h"
 #include "inventory/asset.h"
 #include "inventory/codeowners.h"
+#include "inventory/coverage.h"
 #include "inventory/inventory.h"
 
 #include <setjmp.h>
@@ -294,6 +295,38 @@ static void test_inventory__codeowners_warnings(void **state)
 	codeowners_release(&co);
 }
 
+static void test_inventory__coverage_flags(void **state)
+{
+	struct coverage_app apps[5];
+	struct coverage_opts o = { .now = 100 * 86400, .stale_days = 30, .silent_min = 5, .silent_apps = 3 };
+	double med[COVERAGE_KINDS];
+	const long sast[] = { 0, 4, 9, 12, 0 };
+	size_t i;
+
+	memset(apps, 0, sizeof(apps));
+	for (i = 0; i < 4; i++) {
+		apps[i].cells[0].last_scan = 90 * 86400;
+		apps[i].cells[0].evidence = sast[i];
+	}
+	apps[1].cells[0].last_scan = 10 * 86400;   /* 90 days old */
+	apps[4].cells[5].last_scan = 99 * 86400;   /* dast on one app only, nothing found */
+	coverage_flag(apps, 5, &o, med);
+	/* sast evidence 0, 4, 9, 12: median 6.5; the others of app 0 have 9 */
+	assert_true(med[0] > 6.4 && med[0] < 6.6);
+	assert_int_equal(apps[0].cells[0].flags, COVERAGE_SILENT);
+	assert_int_equal(apps[1].cells[0].flags, COVERAGE_STALE);
+	assert_int_equal(apps[2].cells[0].flags, 0);
+	assert_int_equal(apps[4].cells[0].flags, COVERAGE_NEVER);
+	/* one app scanned by dast is not enough to call its silence suspicious */
+	assert_int_equal(apps[4].cells[5].flags, 0);
+	assert_true(med[1] < 0);
+	o.silent_min = 10;
+	coverage_flag(apps, 5, &o, med);
+	assert_int_equal(apps[0].cells[0].flags, 0);
+	assert_int_equal(coverage_kind_index("dast"), 5);
+	assert_int_equal(coverage_kind_index("runtime"), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -306,6 +339,7 @@ int main(void)
 		cmocka_unit_test(test_inventory__codeowners_github_examples),
 		cmocka_unit_test(test_inventory__codeowners_patterns),
 		cmocka_unit_test(test_inventory__codeowners_warnings),
+		cmocka_unit_test(test_inventory__coverage_flags),
 	};
 
 	return cmocka_run_group_tests_name("inventory", tests, NULL, NULL);
