@@ -687,13 +687,15 @@ int store_finding_set_component(struct store *s, int64_t finding_id, int64_t com
 int store_component_merge(struct store *s, int64_t from_id, int64_t to_id, int64_t now,
 			  struct perr *err)
 {
+	static const char retire[] =
+		"UPDATE components SET merged_into = ?2, retired_at = ?3,"
+		" app_id = (SELECT app_id FROM components WHERE id = ?2) WHERE id = ?1";
 	static const char *const sqls[] = {
 		"UPDATE findings SET component_id = ?2 WHERE component_id = ?1",
 		"UPDATE scans SET component_id = ?2 WHERE component_id = ?1",
 		"UPDATE evidence SET component_id = ?2 WHERE component_id = ?1",
 		"UPDATE component_keys SET component_id = ?2 WHERE component_id = ?1",
-		"UPDATE components SET merged_into = ?2, retired_at = ?3,"
-		" app_id = (SELECT app_id FROM components WHERE id = ?2) WHERE id = ?1",
+		retire,
 	};
 	size_t i;
 	int ret;
