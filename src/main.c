@@ -25,6 +25,7 @@ static const struct cmd commands[] = {
 	{ "explain", cmd_explain, CMD_DB_RO, "why a finding has its risk and tier, factor by factor" },
 	{ "rescore", cmd_rescore, CMD_DB_RW, "score every active finding again (policy, feeds, age)" },
 	{ "policy", cmd_policy, CMD_NO_DB, "show the risk policy, or test a candidate against current findings" },
+	{ "inventory", cmd_inventory, CMD_NO_DB, "apps, owners and assets: load posture.yaml, list, show" },
 };
 
 static void usage(FILE *out)

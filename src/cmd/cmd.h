@@ -36,5 +36,6 @@ int cmd_feeds(int argc, const char **argv, struct ctx *ctx);
 int cmd_policy(int argc, const char **argv, struct ctx *ctx);
 int cmd_rescore(int argc, const char **argv, struct ctx *ctx);
 int cmd_explain(int argc, const char **argv, struct ctx *ctx);
+int cmd_inventory(int argc, const char **argv, struct ctx *ctx);
 
 #endif

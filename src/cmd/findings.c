@@ -62,6 +62,7 @@ int cmd_findings(int argc, const char **argv, struct ctx *ctx)
 		{ OPT_STRING, 0, "kind", &filter.kind, "KIND", "sast, sca, secret, container, iac, dast, api, cloud, ..." },
 		{ OPT_STRING, 0, "rule", &filter.rule, "ID", "this rule id" },
 		{ OPT_STRING, 0, "path", &filter.path_glob, "GLOB", "location matching a glob ('src/*.c')" },
+		{ OPT_STRING, 0, "team", &filter.team, "TEAM", "owned by this team: its queue" },
 		{ OPT_STRING, 0, "since", &since, "TIME", "first seen at or after TIME (ISO-8601)" },
 		{ OPT_INT, 'n', "limit", &limit, "N", "at most N findings" },
 		{ OPT_STRING, 'f', "format", &format, "FMT", "table (default), json, jsonl or csv" },
@@ -137,6 +138,21 @@ int cmd_findings(int argc, const char **argv, struct ctx *ctx)
 		if (kind_parse(&k, filter.kind) < 0) {
 			ret = usage_error("findings: '%s' is not a kind (sast, sca, secret, container, iac, "
 					  "dast, api, cloud, runtime, other)", filter.kind);
+			goto done;
+		}
+	}
+	if (filter.team) {
+		struct store_inv_row team;
+		struct arena a = ARENA_INIT;
+		int found = store_inv_get(ctx->store, STORE_INV_TEAM, filter.team, &a, &team, &err);
+
+		arena_release(&a);
+		if (found == P_ENOTFOUND) {
+			ret = usage_error("findings: no team '%s' (see posture.yaml)", filter.team);
+			goto done;
+		}
+		if (found < 0) {
+			ret = perr_report(&err);
 			goto done;
 		}
 	}

@@ -8,6 +8,7 @@
 #include "cmd/input.h"
 #include "cmd/scoring.h"
 #include "engine/lifecycle.h"
+#include "inventory/resolve.h"
 #include "model/fingerprint.h"
 #include "out/evidence_json.h"
 #include "out/jw.h"
@@ -19,10 +20,11 @@
 #include "util/ptime.h"
 #include "util/strmap.h"
 
-#define DEFAULT_APP "unassigned"
+#define DEFAULT_APP RESOLVER_DEFAULT_APP
 
 struct ingest {
 	struct store *store;
+	struct resolver *resolver; /* places each evidence on a component and app */
 	char secret_key[65];
 	struct perr package_err;  /* the first failure to record a package */
 	long packages;
@@ -214,7 +216,7 @@ static int vex_on_open(struct ingest *in, const struct evidence *ev, struct find
 	if ((ev->kind != KIND_SCA && ev->kind != KIND_CONTAINER) || !ev->vuln_ids.n)
 		return 0;
 	for (i = 0; i < ev->vuln_ids.n; i++) {
-		ret = store_vex_lookup(in->store, in->scan.app_id, ev->vuln_ids.v[i], ev->loc.purl,
+		ret = store_vex_lookup(in->store, fn->app_id, ev->vuln_ids.v[i], ev->loc.purl,
 				       &v, buf, sizeof(buf), err);
 		if (ret == P_ENOTFOUND)
 			continue;
@@ -240,6 +242,7 @@ static int on_evidence(const struct evidence *ev, void *payload, struct perr *er
 	struct finding_state cur;
 	struct seen_input si = { 0 };
 	struct seen_result sr;
+	struct placement pl;
 	int64_t finding_id;
 	struct evidence_put put;
 	char ekey[64];
@@ -251,10 +254,11 @@ static int on_evidence(const struct evidence *ev, void *payload, struct perr *er
 		return perr_set(err, P_EINVALID, "evidence without a tool name");
 	if (ev->format && !strcmp(ev->format, "openvex"))
 		return apply_vex(in, ev, err);
-	if ((ret = note_tool(in, ev->tool, ev->tool_version, err)) < 0)
+	if ((ret = note_tool(in, ev->tool, ev->tool_version, err)) < 0 ||
+	    (ret = resolver_place(in->resolver, ev, &pl, err)) < 0)
 		return ret;
 
-	ret = store_finding_lookup(in->store, in->scan.app_id, ev->fingerprint, &cur, err);
+	ret = store_finding_lookup(in->store, pl.app_id, ev->fingerprint, &cur, err);
 	if (ret < 0 && ret != P_ENOTFOUND)
 		return ret;
 	si.exists = ret == 0;
@@ -267,7 +271,7 @@ static int on_evidence(const struct evidence *ev, void *payload, struct perr *er
 	if (sr.outcome == SEEN_NEW) {
 		struct pbuf ids = PBUF_INIT, cwes = PBUF_INIT;
 		struct finding_new fn = {
-			.app_id = in->scan.app_id, .component_id = in->scan.component_id,
+			.app_id = pl.app_id, .component_id = pl.component_id,
 			.scan_id = in->scan.id, .fingerprint = ev->fingerprint,
 			.rule_id = ev->rule_id, .title = ev->title, .path = ev->loc.path,
 			.kind = ev->kind, .severity = ev->severity ? ev->severity : SEV_INFO,
@@ -437,6 +441,9 @@ static int close_scan(struct ingest *in, struct perr *err)
 		if ((ret = store_scope_absent(in->store, &in->scan, tool, on_absent, in, err)) < 0)
 			return ret;
 	}
+	if ((ret = resolver_finish(in->resolver, in->scan.id, in->scan.format, &in->tools, in->created,
+				   in->ncreated, err)) < 0)
+		return ret;
 	return store_scan_finish(in->store, &in->scan, err);
 }
 
@@ -457,28 +464,6 @@ struct ingest_args {
 	bool partial;
 	struct scoring *scoring;  /* risk: the findings a scan touched are (re)scored */
 };
-
-static int split_component(const char *spec, char *kind, size_t kindlen, const char **ident)
-{
-	static const char *const kinds[] = { "repo", "image", "service", "url", "api",
-					     "package", "cloud" };
-	const char *colon = strchr(spec, ':');
-	size_t i, n;
-
-	if (!colon || colon == spec || !colon[1])
-		return P_EINVALID;
-	n = (size_t)(colon - spec);
-	if (n >= kindlen)
-		return P_EINVALID;
-	memcpy(kind, spec, n);
-	kind[n] = '\0';
-	for (i = 0; i < ARRAY_SIZE(kinds); i++)
-		if (!strcmp(kind, kinds[i])) {
-			*ident = colon + 1;
-			return 0;
-		}
-	return P_EINVALID;
-}
 
 static void print_summary(const char *path, const struct scan *scan, long packages,
 			  long vex_statements, long vex_applied, const char *app, struct jw *w)
@@ -522,8 +507,8 @@ static int ingest_file(struct ctx *ctx, const struct ingest_args *a, const char 
 {
 	struct report_input input;
 	struct ingest in;
-	char digest[65], kind[16];
-	const char *ident = NULL, *app = a->app ? a->app : DEFAULT_APP;
+	char digest[65];
+	const char *app = a->app ? a->app : DEFAULT_APP;
 	int ret;
 
 	memset(&in, 0, sizeof(in));
@@ -548,19 +533,9 @@ static int ingest_file(struct ctx *ctx, const struct ingest_args *a, const char 
 		goto fail;
 	input.opts.secret_key = in.secret_key;
 	input.opts.secret_key_len = strlen(in.secret_key);
-	if ((ret = store_app_ensure(ctx->store, app, ctx->now, &in.scan.app_id, err)) < 0)
+	if ((ret = resolver_open(&in.resolver, ctx->store, a->app, a->component, ctx->now, err)) < 0)
 		goto fail;
-	if (a->component) {
-		if (split_component(a->component, kind, sizeof(kind), &ident) < 0) {
-			ret = perr_set(err, P_EINVALID,
-				       "--component '%s' is not KIND:ID (kinds: repo, image, service, "
-				       "url, api, package, cloud)", a->component);
-			goto fail;
-		}
-		if ((ret = store_component_ensure(ctx->store, in.scan.app_id, kind, ident, ctx->now,
-						  &in.scan.component_id, err)) < 0)
-			goto fail;
-	}
+	resolver_scan(in.resolver, &in.scan.app_id, &in.scan.component_id, &app);
 	in.scan.format = input.format->name;
 	in.scan.commit = a->commit;
 	in.scan.branch = a->branch;
@@ -592,6 +567,7 @@ fail:
 		perr_prefix(err, "%s", path);
 out:
 	report_input_release(&input);
+	resolver_free(in.resolver);
 	jw_release(&in.record);
 	release_tools(&in.tools);
 	xfree(in.created);

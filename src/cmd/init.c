@@ -9,22 +9,38 @@
 
 static const char example_inventory[] =
 	"# posture inventory: who owns what. See docs/inventory.md.\n"
+	"# Check it with 'posture inventory check posture.yaml', then\n"
+	"# 'posture inventory load posture.yaml'.\n"
+	"version: 1\n"
 	"units:\n"
 	"  - name: payments\n"
 	"teams:\n"
 	"  - name: checkout-team\n"
 	"    unit: payments\n"
+	"    contacts: [checkout-oncall@example.com]\n"
+	"    tickets: {jira: PAY}\n"
+	"    chat: \"#team-checkout\"\n"
+	"    github_team: \"@example/checkout\"\n"
 	"apps:\n"
 	"  - name: checkout\n"
 	"    team: checkout-team\n"
 	"    criticality: high\n"
 	"    exposure: internet\n"
-	"    data: [pci, pii]\n"
+	"    data_sensitivity: [pci, pii]\n"
+	"    environments: [prod]\n"
 	"    components:\n"
-	"      - repo: https://github.com/example/checkout\n"
-	"      - image: registry.example.com/checkout\n"
-	"      - service: checkout-api\n"
-	"      - url: https://checkout.example.com\n";
+	"      repos:\n"
+	"        - url: https://github.com/example/checkout\n"
+	"          default_branch: main\n"
+	"          builds: [registry.example.com/checkout]\n"
+	"      images:\n"
+	"        - name: registry.example.com/checkout\n"
+	"          runs_as: [checkout-api]\n"
+	"      services:\n"
+	"        - name: checkout-api\n"
+	"          served_at: [\"https://checkout.example.com\"]\n"
+	"      urls:\n"
+	"        - https://checkout.example.com\n";
 
 int cmd_init(int argc, const char **argv, struct ctx *ctx)
 {

@@ -830,7 +830,7 @@ int store_findings_each(struct store *s, const struct finding_filter *flt, findi
 	struct pbuf sql = PBUF_INIT;
 	sqlite3_stmt *st = NULL;
 	int bind = 1, b_app = 0, b_status = 0, b_sev = 0, b_tool = 0, b_kind = 0, b_rule = 0;
-	int b_glob = 0, b_since = 0, b_min = 0, ret = 0;
+	int b_glob = 0, b_since = 0, b_min = 0, b_team = 0, ret = 0;
 	size_t i;
 
 	if (pbuf_adds(&sql, FINDING_COLUMNS " WHERE 1") < 0)
@@ -879,6 +879,11 @@ int store_findings_each(struct store *s, const struct finding_filter *flt, findi
 		if (pbuf_addf(&sql, " AND f.path GLOB ?%d", b_glob) < 0)
 			goto oom;
 	}
+	if (flt->team) {
+		b_team = bind++;
+		if (pbuf_addf(&sql, " AND t.name = ?%d", b_team) < 0)
+			goto oom;
+	}
 	if (flt->since) {
 		b_since = bind++;
 		if (pbuf_addf(&sql, " AND f.first_seen >= ?%d", b_since) < 0)
@@ -914,6 +919,8 @@ int store_findings_each(struct store *s, const struct finding_filter *flt, findi
 		store__bind_text(st, b_rule, flt->rule);
 	if (b_glob)
 		store__bind_text(st, b_glob, flt->path_glob);
+	if (b_team)
+		store__bind_text(st, b_team, flt->team);
 	if (b_since)
 		sqlite3_bind_int64(st, b_since, flt->since);
 	ret = each_finding(s, st, cb, payload, err);

@@ -167,6 +167,7 @@ struct finding_filter {
 	enum severity min_severity;    /* SEV_NONE = any */
 	const char *const *severities; /* NULL-terminated exact list; NULL = any */
 	const char *tool, *kind, *rule, *path_glob;
+	const char *team;              /* owned by this team (its queue) */
 	int64_t since;                 /* first_seen >= since; 0 = any */
 	long limit;                    /* 0 = all */
 };
@@ -351,5 +352,225 @@ int store_risk_put(struct store *s, const struct risk_put *p, struct perr *err);
 /* A finding's stored explanation (JSON), copied to *out (free it); P_ENOTFOUND when none. */
 int store_risk_explanation(struct store *s, int64_t finding_id, char **out, int64_t *scored_at,
 			   struct perr *err);
+/* --- inventory: posture.yaml, asset matching, ownership (sqlite_inventory.c) --- */
+
+/*
+ * Reconciling posture.yaml: each declared thing is read and written as a
+ * row of text fields, so that `inventory load` can say what changed.
+ * Strings a get returns are copied into the caller's arena.
+ */
+enum store_inv_type {
+	STORE_INV_UNIT = 0,
+	STORE_INV_TEAM,
+	STORE_INV_APP,
+	STORE_INV_COMPONENT,
+	STORE_INV_LINK,
+	STORE_INV__COUNT
+};
+#define STORE_INV_FIELDS 8
+#define STORE_INV_ATTRS 24
+
+struct store_attr {
+	const char *name, *value;
+};
+
+struct store_inv_row {
+	/* unit/team/app name; component "kind:ident"; link "kind:ident relation kind:ident" */
+	const char *name;
+	const char *v[STORE_INV_FIELDS];  /* store_inv_fields() order; NULL: not set */
+	struct store_attr attrs[STORE_INV_ATTRS]; /* components only */
+	size_t nattrs;
+	int64_t id;
+	bool declared;  /* some inventory load declared it (else ingest found it) */
+	bool retired;
+};
+
+/* The names of a type's fields, NULL-terminated; and the type's word ("unit", ...). */
+const char *const *store_inv_fields(enum store_inv_type t);
+const char *store_inv_type_name(enum store_inv_type t);
+/* P_ENOTFOUND (no message) when there is none. Links: see store_inv_link_get. */
+int store_inv_get(struct store *s, enum store_inv_type t, const char *name, struct arena *a,
+		  struct store_inv_row *out, struct perr *err);
+/* A link by its ends (row->v: from, relation, to); P_ENOTFOUND (no message) when none. */
+int store_inv_link_get(struct store *s, const struct store_inv_row *row, struct arena *a,
+		       struct store_inv_row *out, struct perr *err);
+/*
+ * Insert or update by name, as declared by load `load_id` (un-retiring
+ * it). Referenced names (a team's unit, an app's team, a component's app,
+ * a link's ends) must exist.
+ */
+int store_inv_put(struct store *s, enum store_inv_type t, const struct store_inv_row *row,
+		  int64_t load_id, int64_t now, int64_t *id_out, struct perr *err);
+typedef int (*store_inv_name_cb)(enum store_inv_type t, const char *name, void *payload,
+				 struct perr *err);
+/* Retire what an earlier load declared and load_id does not; cb per row retired. */
+int store_inv_retire(struct store *s, enum store_inv_type t, int64_t load_id, int64_t now,
+		     store_inv_name_cb cb, void *payload, struct perr *err);
+int store_inv_load_begin(struct store *s, const char *file, const char *sha256, int64_t now,
+			 int64_t *load_id, struct perr *err);
+int store_inv_load_finish(struct store *s, int64_t load_id, long added, long changed,
+			  long retired, struct perr *err);
+int store_team_set_members(struct store *s, int64_t team_id, const struct strlist *members,
+			   struct perr *err);
+/*
+ * Point match keys at a component: claimed keys replace whatever held
+ * them, alias keys only fill a gap. Keys the component held before and
+ * no longer lists are dropped.
+ */
+int store_component_set_keys(struct store *s, int64_t component_id, const struct strlist *keys,
+			     const struct strlist *alias_keys, struct perr *err);
+
+/* The CODEOWNERS text of a repo component; *changed says whether it differs from before. */
+int store_codeowners_put(struct store *s, int64_t component_id, const char *source,
+			 const char *content, size_t len, int64_t now, bool *changed, struct perr *err);
+/* P_ENOTFOUND (no message) when the component has none; the text is copied into a. */
+int store_codeowners_get(struct store *s, int64_t component_id, struct arena *a,
+			 const char **content, struct perr *err);
+
+/* --- asset matching at ingest --- */
+
+struct store_placement {
+	int64_t component_id, app_id;  /* app_id 0: the component belongs to no app */
+	int64_t team_id;               /* the app's team, 0: none */
+};
+/* The component a match key points to; P_ENOTFOUND (no message) when none. */
+int store_key_lookup(struct store *s, const char *key, struct store_placement *out,
+		     struct perr *err);
+/*
+ * The component kind:ident, created as discovered (with match key `key`)
+ * when missing. A component that belongs to no app is attached to app_id
+ * when it is not 0.
+ */
+int store_component_discover(struct store *s, const char *kind, const char *ident,
+			     const char *key, int64_t app_id, int64_t now,
+			     struct store_placement *out, struct perr *err);
+/* The app's team; P_ENOTFOUND (no message) when there is no such app. */
+int store_app_team(struct store *s, int64_t app_id, int64_t *team_id, struct perr *err);
+/* The app's name, copied into a; P_ENOTFOUND (no message) when none. */
+int store_app_name(struct store *s, int64_t app_id, struct arena *a, const char **name,
+		   struct perr *err);
+int store_scan_kind_add(struct store *s, int64_t scan_id, int64_t app_id, int64_t component_id,
+			const char *kind, long evidence, struct perr *err);
+
+/* --- re-homing findings when components change hands --- */
+
+struct store_orphan {
+	int64_t finding_id, component_id;  /* component 0: none */
+	const char *kind, *ident;          /* of the component */
+	bool default_app;                  /* the finding is in app `default_app` */
+	/* what its first evidence names */
+	const char *image, *image_digest, *url, *resource, *purl;
+};
+typedef int (*store_orphan_cb)(const struct store_orphan *o, void *payload, struct perr *err);
+/*
+ * Findings that may find a better home: those on components no inventory
+ * load declared, and those without a component in app `default_app`.
+ */
+int store_orphans_each(struct store *s, const char *default_app, store_orphan_cb cb, void *payload,
+		       struct perr *err);
+int store_finding_set_component(struct store *s, int64_t finding_id, int64_t component_id,
+				struct perr *err);
+/*
+ * A discovered component turned out to be a declared one: its findings,
+ * scans and evidence move there and it is retired (merged_into).
+ */
+int store_component_merge(struct store *s, int64_t from_id, int64_t to_id, int64_t now,
+			  struct perr *err);
+typedef int (*store_misplaced_cb)(int64_t finding_id, int64_t app_id, void *payload,
+				  struct perr *err);
+/* Findings whose component belongs to another app than theirs. */
+int store_misplaced_each(struct store *s, store_misplaced_cb cb, void *payload, struct perr *err);
+/*
+ * Move a finding to app_id. When that app already has a finding with the
+ * same fingerprint, merge into it (evidence and events move; dates widen;
+ * a person's status decision wins) and set *merged_into to its id.
+ */
+int store_finding_rehome(struct store *s, int64_t finding_id, int64_t app_id,
+			 int64_t *merged_into, struct perr *err);
+/* Scans and evidence of a component follow it to the app it now belongs to. */
+int store_scopes_follow(struct store *s, struct perr *err);
+
+/* --- ownership --- */
+
+struct store_owner_input {
+	int64_t finding_id, app_team_id, component_id, owner_team_id;
+	const char *path;
+	bool repo;          /* the component is a repo */
+};
+typedef int (*store_owner_cb)(const struct store_owner_input *in, void *payload,
+			      struct perr *err);
+/*
+ * What decides the owner of findings: those in ids[0..n) when ids is not
+ * NULL, else those on component_id when it is not 0, else all.
+ */
+int store_owner_inputs_each(struct store *s, const int64_t *ids, size_t n, int64_t component_id,
+			    store_owner_cb cb, void *payload, struct perr *err);
+/* The team a CODEOWNERS owner maps to: "org/team" by github_team, else a member. 0: none. */
+int store_team_for_owner(struct store *s, const char *owner, int64_t *team_id, struct perr *err);
+int store_team_name(struct store *s, int64_t team_id, struct arena *a, const char **name,
+		    struct perr *err);
+/* Set the owner of findings ids[0..n) (team 0: none) and record an 'assigned' event each. */
+int store_findings_assign(struct store *s, const int64_t *ids, size_t n, int64_t team_id, int64_t at,
+			  const char *from, const char *to, const char *reason, struct perr *err);
+
+/* --- reading the inventory --- */
+
+struct store_app_row {
+	int64_t id;
+	const char *name, *team, *unit, *criticality, *exposure, *data_sensitivity, *environments;
+	const char *description;
+	bool discovered;
+	int64_t retired_at;
+	long components;
+	long open[SEV_CRITICAL + 1];  /* active findings by severity */
+};
+typedef int (*store_app_cb)(const struct store_app_row *r, void *payload, struct perr *err);
+/* Apps by name (name NULL: all, retired ones too when `retired`). */
+int store_apps_each(struct store *s, const char *name, bool retired, store_app_cb cb,
+		    void *payload, struct perr *err);
+
+struct store_component_row {
+	int64_t id, app_id;
+	const char *kind, *ident, *app;
+	bool declared, has_codeowners;
+	int64_t retired_at;
+	long findings;                /* active findings on it */
+	const struct store_attr *attrs;
+	size_t nattrs;
+};
+typedef int (*store_component_cb)(const struct store_component_row *r, void *payload,
+				  struct perr *err);
+/* The components of an app (with their attributes). */
+int store_components_each(struct store *s, int64_t app_id, store_component_cb cb,
+			  void *payload, struct perr *err);
+/* Components in no app that findings point at, with how many findings each. */
+int store_unowned_components_each(struct store *s, store_component_cb cb, void *payload,
+				  struct perr *err);
+/* A component by kind:ident (or its match key); P_ENOTFOUND with a message when none. */
+int store_component_find(struct store *s, const char *kind, const char *ident,
+			 int64_t *id, struct perr *err);
+
+struct store_link_row {
+	int64_t from_id, to_id;
+	const char *relation, *from, *to;   /* "kind:ident" */
+	bool retired;
+};
+typedef int (*store_link_cb)(const struct store_link_row *r, void *payload, struct perr *err);
+/* Links that touch the app's components (both ends, so lineage crosses apps). */
+int store_links_each(struct store *s, int64_t app_id, store_link_cb cb, void *payload,
+		     struct perr *err);
+
+/* --- coverage --- */
+
+struct store_coverage_row {
+	int64_t app_id;
+	const char *app, *kind;
+	int64_t last_scan;   /* 0: never */
+	long scans, evidence, active_findings;
+};
+typedef int (*store_coverage_cb)(const struct store_coverage_row *r, void *payload,
+				 struct perr *err);
+/* Per active app and kind with any scan or finding: its last scan and tallies. */
+int store_coverage_each(struct store *s, store_coverage_cb cb, void *payload, struct perr *err);
 
 #endif
