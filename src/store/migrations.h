@@ -7,7 +7,7 @@ struct migration {
 	const char *sql;
 };
 
-/* NULL-terminated; index + 1 is the schema version a migration brings. */
+/* NULL-terminated, in file order; applied by name (schema_migrations). */
 extern const struct migration store_migrations[];
 
 #endif

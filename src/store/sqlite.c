@@ -211,26 +211,118 @@ int store_schema_version(struct store *s)
 	return user_version(s);
 }
 
+/*
+ * Migrations are recorded by name in schema_migrations, so branches that
+ * each add a numbered file can land in any order: whatever this binary
+ * embeds and the database has not applied is applied, in file order.
+ * user_version stays the count of applied migrations (a cheap "is this a
+ * posture database" check for readers). Databases from before the table
+ * existed recorded only that count: their first user_version migrations
+ * are taken as applied.
+ */
+static int migration_known(const char *name)
+{
+	size_t i;
+
+	for (i = 0; store_migrations[i].name; i++)
+		if (!strcmp(store_migrations[i].name, name))
+			return 1;
+	return 0;
+}
+
+static int migration_applied(struct store *s, const char *name, int *applied, struct perr *err)
+{
+	sqlite3_stmt *st = store__prepare(s, "SELECT 1 FROM schema_migrations WHERE name = ?1", err);
+	int rc;
+
+	if (!st)
+		return -1;
+	store__bind_text(st, 1, name);
+	rc = store__step(s, st);
+	*applied = rc == SQLITE_ROW;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store__error(s, err, "read schema_migrations");
+	return 0;
+}
+
+static int record_migration(struct store *s, const char *name, bool now, struct perr *err)
+{
+	sqlite3_stmt *st = store__prepare(s, now ?
+		"INSERT INTO schema_migrations VALUES (?1, CAST(strftime('%s', 'now') AS INTEGER))" :
+		"INSERT INTO schema_migrations VALUES (?1, 0)", err);
+
+	if (!st)
+		return -1;
+	store__bind_text(st, 1, name);
+	return store__step_done(s, st, err, "record migration");
+}
+
+/* Before any change: the table exists, and names nothing this binary lacks. */
+static int migrations_check(struct store *s, int version, struct perr *err)
+{
+	sqlite3_stmt *st;
+	int i, rc, ret;
+
+	if ((ret = store__exec(s, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+			       " name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)", err)) < 0)
+		return ret;
+	if (!(st = store__prepare(s, "SELECT name FROM schema_migrations", err)))
+		return -1;
+	i = 0;
+	while ((rc = store__step(s, st)) == SQLITE_ROW) {
+		const char *name = store__col_text(st, 0);
+
+		i++;
+		if (!migration_known(name)) {
+			ret = perr_set(err, P_EINVALID,
+				       "database '%s' has migration %s, unknown to this posture (it is newer)",
+				       s->path, name);
+			sqlite3_reset(st);
+			return ret;
+		}
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return store__error(s, err, "read schema_migrations");
+	if (!i)
+		for (i = 0; i < version && store_migrations[i].name; i++)
+			if ((ret = record_migration(s, store_migrations[i].name, false, err)) < 0)
+				return ret;
+	return 0;
+}
+
 static int migrate(struct store *s, struct perr *err)
 {
-	int version = user_version(s), known = 0, ret;
+	int version = user_version(s), i, applied, ret;
 	char pragma[64];
 
-	while (store_migrations[known].name)
-		known++;
 	if (version < 0)
 		return store__error(s, err, "read schema version");
-	if (version > known)
-		return perr_set(err, P_EINVALID,
-				"database '%s' has schema version %d, newer than this posture (%d)",
-				s->path, version, known);
-	for (; version < known; version++) {
+	if ((ret = store__exec(s, "BEGIN IMMEDIATE", err)) < 0)
+		return ret;
+	if ((ret = migrations_check(s, version, err)) < 0) {
+		store__exec(s, "ROLLBACK", NULL);
+		return ret;
+	}
+	if ((ret = store__exec(s, "COMMIT", err)) < 0)
+		return ret;
+
+	for (i = 0; store_migrations[i].name; i++) {
+		const struct migration *m = &store_migrations[i];
+
+		if ((ret = migration_applied(s, m->name, &applied, err)) < 0)
+			return ret;
+		if (applied)
+			continue;
 		if ((ret = store__exec(s, "BEGIN IMMEDIATE", err)) < 0)
 			return ret;
-		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", version + 1);
-		if ((ret = store__exec(s, store_migrations[version].sql, err)) < 0 ||
+		version = user_version(s) + 1;
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", version);
+		if ((ret = store__exec(s, m->sql, err)) < 0 ||
+		    (ret = record_migration(s, m->name, true, err)) < 0 ||
 		    (ret = store__exec(s, pragma, err)) < 0) {
-			perr_prefix(err, "migration %s", store_migrations[version].name);
+			perr_prefix(err, "migration %s", m->name);
 			store__exec(s, "ROLLBACK", NULL);
 			return ret;
 		}
