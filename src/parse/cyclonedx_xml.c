@@ -13,6 +13,7 @@
  */
 #include "posture.h"
 #include "parse/formats.h"
+#include "parse/vulnkit.h"
 #include "parse/xrec.h"
 #include "model/ids.h"
 #include "model/path.h"
@@ -51,28 +52,6 @@ static const char *keep(struct cdx_state *st, const char *s)
 	return s ? arena_strdup(&st->arena, s) : NULL;
 }
 
-static void prop(struct kvlist *l, struct arena *a, const char *key, const char *value)
-{
-	if (value && *value)
-		kvlist_add(l, a, key, value);
-}
-
-/* The purl type ("npm", "maven"), or NULL when purl is not one. */
-static const char *purl_type(struct arena *a, const char *purl)
-{
-	size_t n;
-
-	if (!purl || strncmp(purl, "pkg:", 4))
-		return NULL;
-	purl += 4;
-	while (*purl == '/')
-		purl++;
-	n = strcspn(purl, "/@?#");
-	if (!n || purl[n] != '/')
-		return NULL;
-	return arena_strndup(a, purl, n);
-}
-
 /* "MIT", or the name of a non-SPDX license, or an expression. */
 static const char *first_license(const struct xnode *licenses)
 {
@@ -100,7 +79,7 @@ static void index_component(struct cdx_state *st, const struct xnode *comp, stru
 	pkg.purl = xnode_path_text(comp, "purl");
 	pkg.name = xnode_path_text(comp, "name");
 	pkg.version = xnode_path_text(comp, "version");
-	pkg.ecosystem = purl_type(ra, pkg.purl);
+	pkg.ecosystem = vulnkit__purl_type(ra, pkg.purl);
 	pkg.license = first_license(xnode_child(comp, "licenses"));
 	pkg.ref = ref;
 	/* CycloneDX 1.5+: where the component was found */
@@ -159,7 +138,7 @@ static void read_metadata(struct cdx_state *st, const struct xnode *md, struct a
 		entry->purl = st->subject_purl;
 		entry->name = st->subject_name;
 		entry->version = st->subject_version;
-		entry->ecosystem = keep(st, purl_type(ra, st->subject_purl));
+		entry->ecosystem = keep(st, vulnkit__purl_type(ra, st->subject_purl));
 		strmap_put(&st->by_ref, keep(st, ref), entry);
 	}
 }
@@ -176,25 +155,6 @@ static void report_tool(struct cdx_state *st)
 
 /* --- vulnerabilities --- */
 
-static enum severity severity_word(const char *s)
-{
-	static const struct {
-		const char *word;
-		enum severity sev;
-	} words[] = {
-		{ "critical", SEV_CRITICAL }, { "high", SEV_HIGH }, { "important", SEV_HIGH },
-		{ "medium", SEV_MEDIUM }, { "moderate", SEV_MEDIUM }, { "low", SEV_LOW },
-		{ "negligible", SEV_INFO }, { "info", SEV_INFO }, { "informational", SEV_INFO },
-		{ "information", SEV_INFO }, { "none", SEV_INFO },
-	};
-	size_t i;
-
-	for (i = 0; s && i < ARRAY_SIZE(words); i++)
-		if (!strcasecmp(s, words[i].word))
-			return words[i].sev;
-	return SEV_NONE; /* "unknown" */
-}
-
 static const char *method_version(const char *method)
 {
 	static const char *const map[][2] = {
@@ -206,61 +166,6 @@ static const char *method_version(const char *method)
 		if (!strcmp(method, map[i][0]))
 			return map[i][1];
 	return NULL;
-}
-
-static const char *vector_version(const char *v)
-{
-	if (!v)
-		return NULL;
-	if (!strncmp(v, "CVSS:4.0/", 9))
-		return "4.0";
-	if (!strncmp(v, "CVSS:3.1/", 9))
-		return "3.1";
-	if (!strncmp(v, "CVSS:3.0/", 9))
-		return "3.0";
-	if ((!strncmp(v, "AV:", 3) || !strncmp(v, "(AV:", 4)) && strstr(v, "Au:"))
-		return "2.0";
-	return NULL;
-}
-
-static int version_rank(const char *v)
-{
-	if (!v)
-		return 0;
-	if (!strcmp(v, "4.0"))
-		return 4;
-	if (!strcmp(v, "3.1"))
-		return 3;
-	return v[0] == '3' ? 2 : 1;
-}
-
-/*
- * Take a rating's vector and/or score when ev has none yet or when it is
- * a newer CVSS version; a score alone never replaces a vector.
- */
-static void offer_cvss(struct evidence *ev, const char *version, const char *vector,
-		       const double *score)
-{
-	const char *from_vector = vector_version(vector);
-	bool valid_score = score && *score >= 0 && *score <= 10;
-
-	if (from_vector)
-		version = from_vector;
-	if (vector && !from_vector && !version)
-		vector = NULL;
-	if (!vector && !valid_score)
-		return;
-	if (ev->cvss.vector && !vector)
-		return;
-	if (ev->cvss.vector && version_rank(version) <= version_rank(ev->cvss.version))
-		return;
-	if (!ev->cvss.vector && ev->cvss.has_score && !vector &&
-	    version_rank(version) <= version_rank(ev->cvss.version))
-		return;
-	ev->cvss.version = version;
-	ev->cvss.vector = vector;
-	ev->cvss.has_score = valid_score;
-	ev->cvss.score = valid_score ? *score : 0;
 }
 
 static bool text_double(const char *s, double *out)
@@ -291,7 +196,7 @@ static void set_ratings(struct evidence *ev, const struct xnode *ratings)
 
 		if (!version)
 			continue;
-		offer_cvss(ev, version, xnode_path_text(c, "vector"), has ? &score : NULL);
+		vulnkit__offer_cvss(ev, version, xnode_path_text(c, "vector"), has ? &score : NULL);
 		if (ev->cvss.vector != before && xnode_path_text(c, "severity"))
 			sev_from = c;
 	}
@@ -303,7 +208,7 @@ static void set_ratings(struct evidence *ev, const struct xnode *ratings)
 			}
 	if (sev_from) {
 		ev->severity_raw = xnode_path_text(sev_from, "severity");
-		ev->severity = severity_word(ev->severity_raw);
+		ev->severity = vulnkit__severity_word(ev->severity_raw);
 	} else if (ev->cvss.has_score) {
 		ev->severity = severity_from_score(ev->cvss.score);
 	}
@@ -319,14 +224,14 @@ static void set_analysis(struct evidence *ev, struct arena *a, const struct xnod
 
 	if (!state)
 		return;
-	prop(&ev->properties, a, "vex_state", state);
-	prop(&ev->properties, a, "vex_justification", just);
+	vulnkit__prop(&ev->properties, a, "vex_state", state);
+	vulnkit__prop(&ev->properties, a, "vex_justification", just);
 	xnode_for_each_named(c, xnode_child(analysis, "responses"), "response")
 		if (xnode_text(c))
 			responses = responses ? arena_printf(a, "%s,%s", responses, xnode_text(c))
 					      : arena_strdup(a, xnode_text(c));
-	prop(&ev->properties, a, "vex_response", responses);
-	prop(&ev->properties, a, "vex_detail", detail);
+	vulnkit__prop(&ev->properties, a, "vex_response", responses);
+	vulnkit__prop(&ev->properties, a, "vex_detail", detail);
 	if (strcmp(state, "not_affected") && strcmp(state, "false_positive") &&
 	    strcmp(state, "resolved") && strcmp(state, "resolved_with_pedigree"))
 		return;
@@ -347,12 +252,6 @@ static const struct component *resolve_ref(struct cdx_state *st, const char *ref
 	if (!c && ref && !strncmp(ref, "urn:cdx:", 8) && (hash = strchr(ref, '#')))
 		c = strmap_get(&st->by_ref, hash + 1);
 	return c;
-}
-
-static void add_id(struct evidence *ev, struct arena *a, const char *id)
-{
-	if (id && *id)
-		evidence_add_vuln_id(ev, a, ids_normalize(a, id));
 }
 
 static int emit_affected(struct cdx_state *st, const struct xrec *rec, const struct evidence *base,
@@ -376,12 +275,12 @@ static int emit_affected(struct cdx_state *st, const struct xrec *rec, const str
 	} else if (ref && !strncmp(ref, "pkg:", 4)) {
 		/* some VEX documents name the package by purl instead of a bom-ref */
 		ev.loc.purl = ref;
-		ev.loc.ecosystem = purl_type(a, ref);
+		ev.loc.ecosystem = vulnkit__purl_type(a, ref);
 	} else if (ref) {
 		parse_warn(st->opts, "line %u: '%s' affects '%s', which is not a bom-ref of this BOM",
 			   rec->line, id, ref);
 	}
-	prop(&ev.properties, a, "affects_ref", ref);
+	vulnkit__prop(&ev.properties, a, "affects_ref", ref);
 	if (ev.loc.name)
 		ev.title = arena_printf(a, "%s in %s%s%s", id, ev.loc.name,
 					ev.loc.version ? " " : "", ev.loc.version ? ev.loc.version : "");
@@ -414,9 +313,9 @@ static int on_vulnerability(struct cdx_state *st, const struct xrec *rec, struct
 	if (ev.kind == KIND_CONTAINER)
 		ev.loc.image = st->subject_name;
 	ev.rule_id = id;
-	add_id(&ev, a, id);
+	vulnkit__add_id(&ev, a, id);
 	xnode_for_each_named(c, xnode_child(v, "references"), "reference")
-		add_id(&ev, a, xnode_path_text(c, "id"));
+		vulnkit__add_id(&ev, a, xnode_path_text(c, "id"));
 	ev.title = id;
 	ev.description = xnode_path_text(v, "description");
 	if (!ev.description)
@@ -434,11 +333,11 @@ static int on_vulnerability(struct cdx_state *st, const struct xrec *rec, struct
 		if (xnode_path_text(c, "source/url"))
 			strlist_add_unique(&ev.references, a, xnode_path_text(c, "source/url"));
 	set_analysis(&ev, a, xnode_child(v, "analysis"));
-	prop(&ev.properties, a, "source", xnode_path_text(v, "source/name"));
-	prop(&ev.properties, a, "published", xnode_path_text(v, "published"));
-	prop(&ev.properties, a, "updated", xnode_path_text(v, "updated"));
-	prop(&ev.properties, a, "subject_name", st->subject_name);
-	prop(&ev.properties, a, "subject_purl", st->subject_purl);
+	vulnkit__prop(&ev.properties, a, "source", xnode_path_text(v, "source/name"));
+	vulnkit__prop(&ev.properties, a, "published", xnode_path_text(v, "published"));
+	vulnkit__prop(&ev.properties, a, "updated", xnode_path_text(v, "updated"));
+	vulnkit__prop(&ev.properties, a, "subject_name", st->subject_name);
+	vulnkit__prop(&ev.properties, a, "subject_purl", st->subject_purl);
 
 	targets = xnode_child(v, "affects");
 	if (!xnode_child(targets, "target"))
