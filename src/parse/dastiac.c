@@ -192,3 +192,65 @@ unsigned dastiac__line(const struct jnode *n)
 		return (unsigned)v;
 	return 0;
 }
+
+/* A one-digit code 0..max, blanks around allowed; -1 otherwise. */
+static int zap_code(const char *s, int max)
+{
+	int v;
+
+	if (!s)
+		return -1;
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	if (*s < '0' || *s > '0' + max)
+		return -1;
+	v = *s++ - '0';
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	return *s ? -1 : v;
+}
+
+void dastiac__zap_rating(struct evidence *ev, const char *riskcode, const char *riskdesc,
+			 const char *confidence)
+{
+	static const enum severity risks[] = { SEV_INFO, SEV_LOW, SEV_MEDIUM, SEV_HIGH };
+	int v;
+
+	if ((v = zap_code(riskcode, 3)) >= 0) {
+		ev->severity = risks[v];
+		ev->severity_raw = riskcode;
+	} else if (riskdesc) {
+		char word[32];
+		size_t n = strcspn(riskdesc, " (");
+
+		if (n < sizeof(word)) {
+			memcpy(word, riskdesc, n);
+			word[n] = '\0';
+			if (!dastiac__severity(&ev->severity, word))
+				ev->severity_raw = riskdesc;
+		}
+	}
+	if ((v = zap_code(confidence, 4)) < 0)
+		return;
+	ev->confidence_raw = confidence;
+	switch (v) {
+	case 0:
+		ev->suppressed = true;
+		ev->suppression_kind = "false_positive";
+		ev->suppression_justification = "marked False Positive in ZAP";
+		break;
+	case 1:
+		ev->confidence = CONF_LOW;
+		break;
+	case 2:
+		ev->confidence = CONF_MEDIUM;
+		break;
+	case 3:
+		ev->confidence = CONF_HIGH;
+		break;
+	default:
+		ev->confidence = CONF_CONFIRMED;
+		ev->validated = true;
+		break;
+	}
+}

@@ -30,6 +30,16 @@ const char *dastiac__clip(struct arena *a, const char *s, size_t max);
  */
 int dastiac__severity(enum severity *out, const char *word);
 
+/*
+ * ZAP's rating of an alert, the same in its JSON and XML reports:
+ * riskcode 0-3 (else the first word of riskdesc, "Medium (High)") is
+ * info..high; confidence 1-3 is low..high, 4 "Confirmed" (a person
+ * checked it) and 0 "False Positive" (a person marked it). Any argument
+ * may be NULL.
+ */
+void dastiac__zap_rating(struct evidence *ev, const char *riskcode, const char *riskdesc,
+			 const char *confidence);
+
 /* Every http(s):// token of text (separated by blanks, commas or quotes). */
 void dastiac__add_urls(struct strlist *refs, struct arena *a, const char *text);
 

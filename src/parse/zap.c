@@ -30,65 +30,6 @@ struct zap_state {
 	void *payload;
 };
 
-static void set_risk(struct evidence *ev, const struct jnode *alert)
-{
-	const char *code = json_text(json_get(alert, "riskcode"));
-	const char *desc = json_get_str(alert, "riskdesc");
-	long long v;
-
-	if (json_int(json_get(alert, "riskcode"), &v) && v >= 0 && v <= 3) {
-		static const enum severity map[] = { SEV_INFO, SEV_LOW, SEV_MEDIUM, SEV_HIGH };
-
-		ev->severity = map[v];
-		ev->severity_raw = code;
-		return;
-	}
-	/* no riskcode: the first word of riskdesc, "Medium (High)" */
-	if (desc) {
-		char word[32];
-		size_t n = strcspn(desc, " (");
-
-		if (n < sizeof(word)) {
-			memcpy(word, desc, n);
-			word[n] = '\0';
-			if (!dastiac__severity(&ev->severity, word))
-				ev->severity_raw = desc;
-		}
-	}
-}
-
-static void set_confidence(struct evidence *ev, const struct jnode *alert)
-{
-	const struct jnode *c = json_get(alert, "confidence");
-	long long v;
-
-	if (!json_int(c, &v))
-		return;
-	ev->confidence_raw = json_text(c);
-	switch (v) {
-	case 0:
-		ev->suppressed = true;
-		ev->suppression_kind = "false_positive";
-		ev->suppression_justification = "marked False Positive in ZAP";
-		break;
-	case 1:
-		ev->confidence = CONF_LOW;
-		break;
-	case 2:
-		ev->confidence = CONF_MEDIUM;
-		break;
-	case 3:
-		ev->confidence = CONF_HIGH;
-		break;
-	case 4:
-		ev->confidence = CONF_CONFIRMED;
-		ev->validated = true;
-		break;
-	default:
-		break;
-	}
-}
-
 static void add_prop(struct evidence *ev, struct arena *a, const char *key, const char *value)
 {
 	kvlist_add(&ev->properties, a, key, dastiac__clip(a, value, DASTIAC_CLIP));
@@ -124,8 +65,8 @@ static int on_alert(struct zap_state *st, const struct jrec *rec, struct perr *e
 	ev.remediation = dastiac__text(a, json_get_str(alert, "solution"));
 	ref = dastiac__text(a, json_get_str(alert, "reference"));
 	dastiac__add_urls(&ev.references, a, ref);
-	set_risk(&ev, alert);
-	set_confidence(&ev, alert);
+	dastiac__zap_rating(&ev, json_text(json_get(alert, "riskcode")), json_get_str(alert, "riskdesc"),
+			    json_text(json_get(alert, "confidence")));
 	evidence_add_cwe_text(&ev, a, json_text(json_get(alert, "cweid")));
 	if ((wasc = json_text(json_get(alert, "wascid"))) && strcmp(wasc, "0") && strcmp(wasc, "-1"))
 		kvlist_add(&ev.properties, a, "wasc", wasc);

@@ -8,6 +8,7 @@
  */
 #include "posture.h"
 #include "parse/formats.h"
+#include "parse/dastiac.h"
 #include "parse/xrec.h"
 #include "parse/xmltext.h"
 
@@ -27,59 +28,6 @@ struct zap_state {
 	evidence_cb cb;
 	void *payload;
 };
-
-static void set_severity(struct evidence *ev, const struct xnode *alert)
-{
-	static const char *const words[] = { "Informational", "Low", "Medium", "High" };
-	const char *code = xnode_path_text(alert, "riskcode");
-	const char *desc = xnode_path_text(alert, "riskdesc");
-	long long v;
-	size_t i;
-
-	if (xml_long(code, 0, 3, &v)) {
-		ev->severity = (enum severity)(SEV_INFO + v);
-		ev->severity_raw = code;
-		return;
-	}
-	/* "Medium (High)": the risk, then the confidence */
-	for (i = 0; desc && i < ARRAY_SIZE(words); i++)
-		if (!strncasecmp(desc, words[i], strlen(words[i]))) {
-			ev->severity = (enum severity)(SEV_INFO + i);
-			ev->severity_raw = desc;
-			return;
-		}
-}
-
-static void set_confidence(struct evidence *ev, const struct xnode *alert)
-{
-	const char *c = xnode_path_text(alert, "confidence");
-	long long v;
-
-	if (!xml_long(c, 0, 4, &v))
-		return;
-	ev->confidence_raw = c;
-	switch (v) {
-	case 0:
-		/* only a person marks an alert a false positive in ZAP */
-		ev->suppressed = true;
-		ev->suppression_kind = "false_positive";
-		break;
-	case 1:
-		ev->confidence = CONF_LOW;
-		break;
-	case 2:
-		ev->confidence = CONF_MEDIUM;
-		break;
-	case 3:
-		ev->confidence = CONF_HIGH;
-		break;
-	default:
-		/* "Confirmed": a person checked it; ZAP never raises one itself */
-		ev->confidence = CONF_CONFIRMED;
-		ev->validated = true;
-		break;
-	}
-}
 
 static void prop(struct kvlist *l, struct arena *a, const char *key, const char *value)
 {
@@ -138,8 +86,8 @@ static int emit_alert(struct zap_state *st, const struct xrec *rec, struct perr 
 	ev.description = xmltext_html_to_text(a, xnode_path_text(alert, "desc"));
 	ev.remediation = xmltext_html_to_text(a, xnode_path_text(alert, "solution"));
 	xmltext_add_urls(&ev.references, a, xnode_path_text(alert, "reference"));
-	set_severity(&ev, alert);
-	set_confidence(&ev, alert);
+	dastiac__zap_rating(&ev, xnode_path_text(alert, "riskcode"), xnode_path_text(alert, "riskdesc"),
+			    xnode_path_text(alert, "confidence"));
 	if (xml_long(xnode_path_text(alert, "cweid"), 1, INT_MAX, &cwe))
 		evidence_add_cwe(&ev, a, (int)cwe);
 	prop(&ev.properties, a, "plugin_id", xnode_path_text(alert, "pluginid"));
