@@ -19,12 +19,12 @@
 #include <ctype.h>
 
 enum { REC_RESULT, REC_INVOCATION };
-enum { CTX_TOOL, CTX_BASES, CTX_TAXONOMIES, CTX_ARTIFACTS, CTX_LOGICAL };
+enum { CTX_TOOL, CTX_BASES, CTX_TAXONOMIES, CTX_ARTIFACTS, CTX_LOGICAL, CTX_PROPERTIES };
 
 static const struct jrec_format sarif_records = {
 	.records = { "runs[*].results[*]", "runs[*].invocations[*]", NULL },
 	.context = { "runs[*].tool", "runs[*].originalUriBaseIds", "runs[*].taxonomies",
-		     "runs[*].artifacts", "runs[*].logicalLocations", NULL },
+		     "runs[*].artifacts", "runs[*].logicalLocations", "runs[*].properties", NULL },
 	.scope_end = true,
 };
 
@@ -563,6 +563,75 @@ static void add_vuln_ids(struct evidence *ev, struct arena *a, const char *rule_
 	}
 }
 
+/*
+ * Trivy's SARIF names each rule after the class of its result
+ * (pkg/report/sarif.go), and its vulnerability messages are the only place
+ * that names the package: "Package: openssl\nInstalled Version: 3.0.2\n
+ * Vulnerability CVE-...\nSeverity: HIGH\nFixed Version: 3.0.7\n...".
+ */
+static const struct {
+	const char *rule_name;
+	enum kind kind;
+} class_rules[] = {
+	{ "OsPackageVulnerability", KIND_CONTAINER },
+	{ "LanguageSpecificPackageVulnerability", KIND_SCA },
+	{ "Misconfiguration", KIND_IAC },
+	{ "Secret", KIND_SECRET },
+};
+
+static bool kind_for_rule_name(enum kind *out, const char *rule_name)
+{
+	size_t i;
+
+	for (i = 0; rule_name && i < ARRAY_SIZE(class_rules); i++)
+		if (!strcmp(rule_name, class_rules[i].rule_name)) {
+			*out = class_rules[i].kind;
+			return true;
+		}
+	return false;
+}
+
+/* The value of a "Key: value" line of text, in arena; NULL when absent or empty. */
+static const char *message_field(struct arena *a, const char *text, const char *key)
+{
+	size_t klen = strlen(key);
+	const char *p = text;
+
+	while (p && *p) {
+		size_t n = strcspn(p, "\n");
+
+		if (n > klen + 2 && !strncmp(p, key, klen) && p[klen] == ':' && p[klen + 1] == ' ')
+			return arena_strndup(a, p + klen + 2, n - klen - 2);
+		p += n;
+		if (*p == '\n')
+			p++;
+	}
+	return NULL;
+}
+
+static void read_package_message(struct evidence *ev, struct arena *a, const struct jnode *result,
+				 const struct jnode *run_properties)
+{
+	const char *text = message_text(json_get(result, "message")), *fixed;
+
+	ev->loc.name = message_field(a, text, "Package");
+	ev->loc.version = message_field(a, text, "Installed Version");
+	fixed = message_field(a, text, "Fixed Version");
+	while (fixed && *fixed) {
+		size_t n = strcspn(fixed, ",");
+
+		while (n && *fixed == ' ')
+			fixed++, n--;
+		if (n)
+			strlist_add_unique(&ev->loc.fixed_versions, a, arena_strndup(a, fixed, n));
+		fixed += n;
+		if (*fixed == ',')
+			fixed++;
+	}
+	if (ev->kind == KIND_CONTAINER)
+		ev->loc.image = json_get_str(run_properties, "imageName");
+}
+
 static int emit_result(struct sarif_state *st, const struct jrec *rec, struct perr *err)
 {
 	const struct jnode *result = rec->node, *rule, *locs, *c, *web;
@@ -610,8 +679,12 @@ static int emit_result(struct sarif_state *st, const struct jrec *rec, struct pe
 	find_cvss(&ev, json_get(rule, "properties"));
 	find_cvss(&ev, json_get(result, "properties"));
 	add_vuln_ids(&ev, a, rule_id, rule);
-	if (ev.vuln_ids.n && ev.kind == KIND_SAST)
+	if (kind_for_rule_name(&ev.kind, ev.rule_name)) {
+		if (ev.kind == KIND_CONTAINER || ev.kind == KIND_SCA)
+			read_package_message(&ev, a, result, rec->ctx[CTX_PROPERTIES]);
+	} else if (ev.vuln_ids.n && ev.kind == KIND_SAST) {
 		ev.kind = KIND_SCA; /* rules named after CVEs come from dependency scanners */
+	}
 	add_fingerprints(&ev, a, result);
 	set_suppression(&ev, result);
 	ev.baseline_state = json_get_str(result, "baselineState");
