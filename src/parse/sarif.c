@@ -10,6 +10,7 @@
  */
 #include "posture.h"
 #include "parse/formats.h"
+#include "parse/codescan.h"
 #include "model/ids.h"
 #include "model/path.h"
 #include "util/alloc.h"
@@ -632,6 +633,72 @@ static void read_package_message(struct evidence *ev, struct arena *a, const str
 		ev->loc.image = json_get_str(run_properties, "imageName");
 }
 
+/*
+ * Results about secrets must not carry them into the database. Gitleaks
+ * puts the secret itself in the snippet: it becomes the keyed hash (so
+ * that the JSON and SARIF reports of one leak match) and is dropped. Any
+ * other secrets tool, or a code scanner's hard-coded-credential rule
+ * (CWE-798, 259, 321), quotes the line or the value: the snippet is
+ * dropped and quoted strings of the message are redacted ("The hard-coded
+ * value \"hunter2\" is used as password").
+ */
+static bool names_credential(const struct evidence *ev)
+{
+	size_t i;
+
+	for (i = 0; i < ev->ncwe; i++)
+		if (ev->cwe[i] == 798 || ev->cwe[i] == 259 || ev->cwe[i] == 321)
+			return true;
+	return false;
+}
+
+/* Write (out != NULL) or measure text with each non-empty "..." replaced. */
+static size_t redact_quoted_into(char *out, const char *text)
+{
+	static const char mark[] = "\"[REDACTED]\"";
+	const char *p = text, *close;
+	size_t n = 0;
+
+	while (*p) {
+		if (*p == '"' && (close = strchr(p + 1, '"')) && close > p + 1) {
+			if (out)
+				memcpy(out + n, mark, sizeof(mark) - 1);
+			n += sizeof(mark) - 1;
+			p = close + 1;
+		} else {
+			if (out)
+				out[n] = *p;
+			n++;
+			p++;
+		}
+	}
+	if (out)
+		out[n] = '\0';
+	return n;
+}
+
+static const char *redact_quoted(struct arena *a, const char *text)
+{
+	char *out;
+
+	if (!text || !strchr(text, '"'))
+		return text;
+	out = arena_alloc(a, redact_quoted_into(NULL, text) + 1);
+	redact_quoted_into(out, text);
+	return out;
+}
+
+static void protect_secret(struct evidence *ev, struct arena *a, const struct parse_opts *opts)
+{
+	if (ev->kind != KIND_SECRET && !names_credential(ev))
+		return;
+	if (ev->kind == KIND_SECRET && ev->loc.snippet && ev->tool && !strcasecmp(ev->tool, "gitleaks"))
+		parse__secret(ev, a, opts, ev->loc.snippet);
+	ev->loc.snippet = NULL;
+	ev->description = redact_quoted(a, ev->description);
+	ev->title = redact_quoted(a, ev->title);
+}
+
 static int emit_result(struct sarif_state *st, const struct jrec *rec, struct perr *err)
 {
 	const struct jnode *result = rec->node, *rule, *locs, *c, *web;
@@ -710,8 +777,10 @@ static int emit_result(struct sarif_state *st, const struct jrec *rec, struct pe
 		return perr_set(err, P_EINVALID, "'locations' is %s, not an array",
 				json_type_a(locs->type));
 	nloc = locs ? locs->len : 0;
-	if (!nloc)
+	if (!nloc) {
+		protect_secret(&ev, a, st->opts);
 		return st->cb(&ev, st->payload, err);
+	}
 	for (i = 0, c = locs->first; c; c = c->next, i++) {
 		struct evidence one = ev;
 
@@ -723,6 +792,7 @@ static int emit_result(struct sarif_state *st, const struct jrec *rec, struct pe
 		set_location(&one, a, st, rec, c, &one.loc);
 		if (web && !one.loc.url)
 			one.loc.url = ev.loc.url;
+		protect_secret(&one, a, st->opts);
 		if ((ret = st->cb(&one, st->payload, err)) < 0)
 			return ret;
 	}

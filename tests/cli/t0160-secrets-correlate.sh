@@ -105,4 +105,45 @@ test_expect_success 'a GitLab SAST report is not a secret detection report' '
 	grep -F "does not look like a gitlab-secret-detection report" err
 '
 
+test_expect_success 'Gitleaks SARIF: the same keyed hash as its JSON report, and no secret' '
+	write_reports &&
+	cat >gitleaks.sarif <<EOT &&
+{"\$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0",
+ "runs": [{"tool": {"driver": {"name": "gitleaks", "semanticVersion": "v8.18.2",
+   "informationUri": "https://github.com/gitleaks/gitleaks",
+   "rules": [{"id": "github-pat", "shortDescription": {"text": "Uncovered a GitHub Personal Access Token"}}]}},
+  "results": [{"message": {"text": "github-pat has detected secret for file deploy/release.sh at commit 0f2c3d9a4b5e6f708192a3b4c5d6e7f8091a2b3c."},
+   "ruleId": "github-pat",
+   "locations": [{"physicalLocation": {"artifactLocation": {"uri": "deploy/release.sh"},
+     "region": {"startLine": 4, "startColumn": 15, "endLine": 4, "endColumn": 54, "snippet": {"text": "$TOKEN"}}}}],
+   "partialFingerprints": {"commitSha": "0f2c3d9a4b5e6f708192a3b4c5d6e7f8091a2b3c", "email": "jane.roe@example.com",
+    "author": "Jane Roe", "date": "2024-02-03T10:12:44Z", "commitMessage": "ci: publish release"}}]}]}
+EOT
+	posture parse --tool sarif gitleaks.sarif >sarif.jsonl &&
+	posture parse --tool gitleaks gitleaks.json >json.jsonl &&
+	! grep -F "$TOKEN" sarif.jsonl &&
+	jq -r "select(.location.path == \"deploy/release.sh\") | .secret_hash" json.jsonl >expected &&
+	jq -r ".secret_hash" sarif.jsonl >actual &&
+	test_cmp expected actual &&
+	jq -r ".kind" sarif.jsonl >kind &&
+	echo secret >expected &&
+	test_cmp expected kind
+'
+
+test_expect_success 'a code scanner quoting a hard-coded credential is redacted' '
+	cat >codeql.sarif <<-\EOT &&
+	{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "CodeQL", "rules": [{"id": "js/hardcoded-credentials",
+	 "properties": {"tags": ["security", "external/cwe/cwe-798"]}}]}},
+	 "results": [{"ruleId": "js/hardcoded-credentials",
+	  "message": {"text": "The hard-coded value \"hunter2-Pr0d\" is used as [password](1)."},
+	  "locations": [{"physicalLocation": {"artifactLocation": {"uri": "src/db.js"},
+	   "region": {"startLine": 7, "snippet": {"text": "  password: \"hunter2-Pr0d\","}}}}]}]}]}
+	EOT
+	posture parse --tool sarif codeql.sarif >out.jsonl &&
+	! grep -F "hunter2-Pr0d" out.jsonl &&
+	jq -r .description out.jsonl >actual &&
+	echo "The hard-coded value \"[REDACTED]\" is used as [password](1)." >expected &&
+	test_cmp expected actual
+'
+
 test_done
