@@ -40,7 +40,7 @@ test_expect_success 'text: factors, the rule, feeds, policy, nothing single move
 	rule: '"'"'kev-internet-sensitive'"'"' matched first: at least critical, so critical stays
 	      exploited in the wild, reachable from the internet, sensitive data behind it
 	feeds: EPSS 2025-03-16T12:55:00Z (model v2025.03.14), KEV catalog 2025.03.14
-	policy: built-in defaults (5dbecbea0f19b19d)
+	policy: built-in defaults (1a96365ae8106721)
 
 	what would change the tier:
 	  no single change of one input
@@ -56,7 +56,7 @@ test_expect_success 'text: what would change the tier, one input at a time' '
 	tier: the thresholds give critical (risk 72; critical from 70)
 	rule: none matched
 	feeds: EPSS 2025-03-16T12:55:00Z (model v2025.03.14), KEV catalog 2025.03.14
-	policy: built-in defaults (5dbecbea0f19b19d)
+	policy: built-in defaults (1a96365ae8106721)
 
 	what would change the tier:
 	  if its CVSS score were 9.2 or less: high (risk 69)
@@ -81,7 +81,7 @@ test_expect_success 'json: the same, machine-readable, with the stored explanati
 		and .what_would_change_the_tier[5] == {\"if\": \"its reachability were not_reachable\",
 			\"tier\": \"medium\", \"risk\": 44}
 		and .stored.risk == 72 and .stored.tier == \"critical\" and .stored.scored_at == \"2026-01-15T10:00:00Z\"
-		and .stored.explanation.policy == \"5dbecbea0f19b19d\" and .stored.explanation.kev == \"2025.03.14\"" x.json &&
+		and .stored.explanation.policy == \"1a96365ae8106721\" and .stored.explanation.kev == \"2025.03.14\"" x.json &&
 	posture explain --format json 2 | jq -e ".rule == {\"name\": \"kev-internet-sensitive\",
 		\"description\": \"exploited in the wild, reachable from the internet, sensitive data behind it\",
 		\"effect\": \"tier_at_least\", \"tier\": \"critical\", \"changed_tier\": false}

@@ -107,7 +107,7 @@ static void test_risk__defaults_are_their_canonical_text(void **state)
 	again = load(b.buf);
 	policy_digest(again, d2);
 	assert_string_equal(d1, d2);
-	assert_int_equal(p->nrules, 5);
+	assert_int_equal(p->nrules, 6);
 	assert_int_equal(p->tier_min[TIER_CRITICAL], 70);
 	assert_int_equal(p->sla_days[TIER_HIGH], 30);
 	assert_int_equal(p->gate[TIER_MEDIUM], GATE_WARN);
@@ -531,13 +531,19 @@ static void test_risk__rule_live_secret_exposed(void **state)
 	in.exposure = "internal";
 	risk_score(&r, p, &in);
 	assert_int_equal(r.tier, TIER_HIGH);
-	assert_string_equal(rule_name(p, &r), "-");
+	assert_string_equal(rule_name(p, &r), "secret-in-code");
 	in.exposure = "internet";
 	in.secret_verified = false;
 	risk_score(&r, p, &in);
 	/* 37.5 + 10 = 47.5 -> 48 */
 	assert_int_equal(r.tier, TIER_HIGH);
-	assert_string_equal(rule_name(p, &r), "-");
+	assert_string_equal(rule_name(p, &r), "secret-in-code");
+	/* an unrated secret (Gitleaks rates nothing) is raised to high, to the tier's edge */
+	in = blank(KIND_SECRET, SEV_NONE);
+	risk_score(&r, p, &in);
+	assert_int_equal(r.tier, TIER_HIGH);
+	assert_int_equal(r.risk, 45);
+	assert_string_equal(rule_name(p, &r), "secret-in-code");
 	policy_free(p);
 }
 
@@ -815,6 +821,7 @@ static void test_risk__whatifs_age_and_secret(void **state)
 	/* 37.5 + 5 + 6 = 48.5 -> 49 */
 	in.data_sensitivity = NULL;
 	in.age_days = 89;
+	in.kind = KIND_SAST; /* a secret is at least high (rule secret-in-code): no age what-if */
 	risk_score(&r, p, &in);
 	/* 37.5 + 5 = 42.5 -> 43, medium; at 90 days 45.5 -> 46, high */
 	assert_int_equal(r.tier, TIER_MEDIUM);
