@@ -14,6 +14,19 @@
  *   each check {severity, description}. One evidence per check that is a
  *   problem.
  *
+ * iOS reports (IPA and source zips) share code_analysis and add:
+ * - ats_analysis: App Transport Security settings of the Info.plist files,
+ *   {ats_findings[*] {issue, severity, description}} (4.x; "status" for
+ *   the severity before), or that array directly (older). At Info.plist.
+ * - binary_analysis: {findings {title: {detailed_desc, severity, cvss, cwe,
+ *   owasp-mobile, masvs}}} (4.x), or an array of {issue, status,
+ *   description, cvss, cwe} (older): rules matched in the app binary.
+ * - macho_analysis: the executable's checks {name, nx, pie, stack_canary,
+ *   arc, rpath, code_signature, encrypted, symbol}, each {severity,
+ *   description}; info means the protection is in place.
+ * Binary findings are placed at the app's bundle id (logical location):
+ * the IPA's file name changes with every version.
+ *
  * MobSF severities: high -> high, warning -> medium, info -> info;
  * secure and good say the check passed and are skipped. All evidence is
  * static analysis (kind sast) of the app package.
@@ -23,12 +36,13 @@
 #include "parse/dastiac.h"
 #include "model/path.h"
 
-enum { REC_CODE, REC_MANIFEST, REC_BINARY };
-enum { CTX_VERSION, CTX_FILE };
+enum { REC_CODE, REC_MANIFEST, REC_BINARY, REC_ATS, REC_MACHO };
+enum { CTX_VERSION, CTX_FILE, CTX_BUNDLE };
 
 static const struct jrec_format mobsf_records = {
-	.records = { "code_analysis", "manifest_analysis", "binary_analysis", NULL },
-	.context = { "version", "file_name", NULL },
+	.records = { "code_analysis", "manifest_analysis", "binary_analysis", "ats_analysis",
+		     "macho_analysis", NULL },
+	.context = { "version", "file_name", "bundle_id", NULL },
 	.scope_end = true,
 };
 
@@ -206,17 +220,60 @@ static int on_manifest(struct mobsf_state *st, const struct jrec *rec, struct pe
 	return 0;
 }
 
+/* An iOS binary rule: title, then {detailed_desc|description, severity|status, cvss, cwe, ...}. */
+static int ios_binary_rule(struct mobsf_state *st, const struct jrec *rec, const char *title,
+			   const struct jnode *rule, struct perr *err)
+{
+	struct arena *a = rec->arena;
+	const char *sev = json_get_str(rule, "severity");
+	struct evidence ev;
+
+	if (!title)
+		return perr_set(err, P_EINVALID, "a binary_analysis finding has no title ('issue')");
+	base(&ev, rec);
+	ev.rule_id = arena_printf(a, "binary:%s", title);
+	ev.title = title;
+	ev.description = json_get_str(rule, "detailed_desc");
+	if (!ev.description)
+		ev.description = json_get_str(rule, "description");
+	if (!set_severity(&ev, sev ? sev : json_get_str(rule, "status")))
+		return 0;
+	evidence_add_cwe_text(&ev, a, json_get_str(rule, "cwe"));
+	strlist_add(&ev.tags, a, json_get_str(rule, "owasp-mobile"));
+	strlist_add(&ev.tags, a, json_get_str(rule, "masvs"));
+	kvlist_add(&ev.properties, a, "cvss", json_text(json_get(rule, "cvss")));
+	ev.loc.logical = json_str(rec->ctx[CTX_BUNDLE]);
+	return emit(st, &ev, rec, err);
+}
+
 static int on_binary(struct mobsf_state *st, const struct jrec *rec, struct perr *err)
 {
-	const struct jnode *lib, *check;
+	const struct jnode *lib, *check, *map;
 	struct arena *a = rec->arena;
 	int ret;
 
-	if (!json_is(rec->node, JARR))
-		return 0; /* iOS reports use another shape there: not read */
+	if (json_is(rec->node, JOBJ)) {
+		/* iOS 4.x: {findings: {title: rule}, summary} */
+		map = json_get(rec->node, "findings");
+		if ((ret = dastiac__want(err, map, JOBJ, "binary_analysis.findings")) < 0)
+			return ret;
+		json_for_each(check, map)
+			if (json_is(check, JOBJ) && (ret = ios_binary_rule(st, rec, check->key, check, err)) < 0)
+				return ret;
+		return 0;
+	}
+	if ((ret = dastiac__want(err, rec->node, JARR, "binary_analysis")) < 0)
+		return ret;
 	json_for_each(lib, rec->node) {
 		const char *name = json_get_str(lib, "name");
 
+		if (json_get_str(lib, "issue")) {
+			/* older iOS: a list of matched rules */
+			if ((ret = ios_binary_rule(st, rec, json_get_str(lib, "issue"), lib, err)) < 0)
+				return ret;
+			continue;
+		}
+		/* Android: shared libraries, each with its checks */
 		json_for_each(check, lib) {
 			struct evidence ev;
 
@@ -238,6 +295,68 @@ static int on_binary(struct mobsf_state *st, const struct jrec *rec, struct perr
 	return 0;
 }
 
+static int on_ats(struct mobsf_state *st, const struct jrec *rec, struct perr *err)
+{
+	const struct jnode *list = rec->node, *f;
+	struct arena *a = rec->arena;
+	int ret;
+
+	if (json_is(list, JOBJ))
+		list = json_get(list, "ats_findings");
+	if (!list)
+		return 0; /* no Info.plist: MobSF leaves it empty */
+	if ((ret = dastiac__want(err, list, JARR, "ats_analysis.ats_findings")) < 0)
+		return ret;
+	json_for_each(f, list) {
+		const char *issue = json_get_str(f, "issue"), *sev = json_get_str(f, "severity");
+		struct evidence ev;
+
+		if (!json_is(f, JOBJ))
+			continue;
+		if (!issue)
+			return perr_set(err, P_EINVALID, "an ats_analysis finding has no 'issue'");
+		base(&ev, rec);
+		ev.rule_id = arena_printf(a, "ats:%s", issue);
+		ev.title = issue;
+		ev.description = json_get_str(f, "description");
+		if (!set_severity(&ev, sev ? sev : json_get_str(f, "status")))
+			continue;
+		evidence_add_cwe(&ev, a, 319); /* cleartext transmission: what ATS prevents */
+		ev.loc.path = "Info.plist";
+		if ((ret = emit(st, &ev, rec, err)) < 0)
+			return ret;
+	}
+	return 0;
+}
+
+static int on_macho(struct mobsf_state *st, const struct jrec *rec, struct perr *err)
+{
+	const char *name = json_get_str(rec->node, "name");
+	const struct jnode *check;
+	struct arena *a = rec->arena;
+	int ret;
+
+	if ((ret = dastiac__want(err, rec->node, JOBJ, "macho_analysis")) < 0)
+		return ret;
+	json_for_each(check, rec->node) {
+		struct evidence ev;
+
+		if (!json_is(check, JOBJ) || !json_get_str(check, "severity"))
+			continue;
+		base(&ev, rec);
+		ev.rule_id = arena_printf(a, "macho:%s", check->key);
+		ev.description = json_get_str(check, "description");
+		ev.title = ev.description ? ev.description : check->key;
+		if (!set_severity(&ev, json_get_str(check, "severity")) || ev.severity == SEV_INFO)
+			continue; /* info: the protection is in place */
+		ev.loc.path = name ? path_normalize(a, name) : NULL;
+		ev.loc.logical = json_str(rec->ctx[CTX_BUNDLE]);
+		if ((ret = emit(st, &ev, rec, err)) < 0)
+			return ret;
+	}
+	return 0;
+}
+
 static int on_record(const struct jrec *rec, void *payload, struct perr *err)
 {
 	struct mobsf_state *st = payload;
@@ -251,6 +370,10 @@ static int on_record(const struct jrec *rec, void *payload, struct perr *err)
 		return on_code(st, rec, err);
 	case REC_MANIFEST:
 		return on_manifest(st, rec, err);
+	case REC_ATS:
+		return on_ats(st, rec, err);
+	case REC_MACHO:
+		return on_macho(st, rec, err);
 	default:
 		return on_binary(st, rec, err);
 	}
@@ -260,7 +383,8 @@ int detect_mobsf(const char *head, size_t len)
 {
 	if (parse_first_char(head, len) != '{')
 		return 0;
-	if (parse_has(head, len, "\"code_analysis\"") || parse_has(head, len, "\"manifest_analysis\""))
+	if (parse_has(head, len, "\"code_analysis\"") || parse_has(head, len, "\"manifest_analysis\"") ||
+	    parse_has(head, len, "\"ats_analysis\"") || parse_has(head, len, "\"macho_analysis\""))
 		return 90;
 	if (parse_has(head, len, "\"Static Analysis\"") && parse_has(head, len, "\"package_name\""))
 		return 80;
