@@ -35,9 +35,15 @@ CREATE INDEX exceptions_expires ON exceptions (expires_at);
 -- moved forward by the time spent paused), tier_at when the finding reached
 -- its current tier, sla_paused_at when a risk acceptance paused the clock
 -- (NULL: running; the time left is sla_due - sla_paused_at).
+-- The clock is brought up to date (store_sla_pending_each) whenever what it
+-- was computed from -- sla_tier, sla_recurrence (a reopen), sla_kev_due (the
+-- earliest KEV dueDate of its CVEs, as a date) -- differs from the finding's.
 ALTER TABLE findings ADD COLUMN sla_start INTEGER;
 ALTER TABLE findings ADD COLUMN tier_at INTEGER;
 ALTER TABLE findings ADD COLUMN sla_paused_at INTEGER;
+ALTER TABLE findings ADD COLUMN sla_tier TEXT;
+ALTER TABLE findings ADD COLUMN sla_recurrence INTEGER;
+ALTER TABLE findings ADD COLUMN sla_kev_due TEXT;
 -- The package of an SCA/container finding, as a purl without version
 -- ("pkg:npm/lodash"): what exceptions and verification match on.
 ALTER TABLE findings ADD COLUMN package TEXT;
