@@ -1,0 +1,38 @@
+/*
+ * Keeping findings' lifecycle state true after anything changed, shared by
+ * the commands that change it (ingest, triage, accept, rescore, sla,
+ * exceptions): expiries applied, exceptions applied to the findings they
+ * cover, SLA clocks brought up to date, fixed findings verified through
+ * lineage. Each step works inside the caller's transaction and is a no-op
+ * when nothing is pending, so calling them all is cheap and always right.
+ */
+#ifndef POSTURE_CMD_UPKEEP_H
+#define POSTURE_CMD_UPKEEP_H
+
+#include "engine/policy.h"
+#include "store/store.h"
+
+struct upkeep_stats {
+	long expired;       /* findings reopened because their exception expired */
+	long accepted;      /* findings an exception now covers */
+	long released;      /* findings whose exception was withdrawn (reopened) */
+	long clocks;        /* SLA clocks recomputed */
+	long verified;      /* fixed findings verified downstream */
+};
+
+/* Apply expiries, then exceptions (all apps), then SLA clocks with policy p. */
+int upkeep_run(struct store *s, const struct policy *p, int64_t now, struct upkeep_stats *st,
+	       struct perr *err);
+
+/* Exceptions in force applied to active findings; withdrawn ones released. */
+int upkeep_exceptions(struct store *s, int64_t now, struct upkeep_stats *st, struct perr *err);
+/* SLA clocks whose inputs changed, recomputed with the policy's days. */
+int upkeep_sla(struct store *s, const struct policy *p, int64_t now, struct upkeep_stats *st,
+	       struct perr *err);
+/* Fixed findings with downstream components: verified when gone there too. */
+int upkeep_verify(struct store *s, int64_t now, struct upkeep_stats *st, struct perr *err);
+
+/* The actor of a person's change: $POSTURE_USER, else the login name, else "unknown". */
+const char *upkeep_actor(const char *by);
+
+#endif
