@@ -1,5 +1,6 @@
 #include "posture.h"
 #include "cmd/upkeep.h"
+#include "cmd/scoring.h"
 #include "engine/exceptions.h"
 #include "engine/lifecycle.h"
 #include "engine/sla.h"
@@ -24,6 +25,30 @@ const char *upkeep_actor(const char *by)
 	if ((pw = getpwuid(getuid())) && pw->pw_name && *pw->pw_name)
 		return pw->pw_name;
 	return "unknown";
+}
+
+int upkeep_policy(struct policy **policy, const char *db_path, struct perr *err)
+{
+	char source[SCORING_SOURCE_MAX];
+
+	return scoring_load_policy(policy, source, db_path, NULL, err);
+}
+
+bool upkeep_finding_id(const char *s, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	if (*s == '#')
+		s++;
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end || v <= 0)
+		return false;
+	*out = v;
+	return true;
 }
 
 /* --- exceptions --- */
@@ -152,6 +177,10 @@ static int clock_one(const struct sla_pending *p, void *payload, struct perr *er
 		if (p->sla_tier && tier_parse(&t, p->sla_tier) == 0)
 			c.tier = (int)t;
 		f.reopened = p->recurrence != p->sla_recurrence;
+		/* a reopen, a pause or its end counts from when the status changed */
+		if ((f.reopened || f.paused != (p->paused_at != 0)) && p->status_at > 0 &&
+		    p->status_at <= cl->now)
+			f.at = p->status_at;
 	} else {
 		/* the first clock counts from when the finding was first seen */
 		f.at = p->first_seen;

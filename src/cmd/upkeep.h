@@ -32,6 +32,15 @@ int upkeep_sla(struct store *s, const struct policy *p, int64_t now, struct upke
 /* Fixed findings with downstream components: verified when gone there too. */
 int upkeep_verify(struct store *s, int64_t now, struct upkeep_stats *st, struct perr *err);
 
+/*
+ * For commands outside ingest: load the policy in force (db_path locates
+ * posture-policy.yaml) into *policy (free with policy_free).
+ */
+int upkeep_policy(struct policy **policy, const char *db_path, struct perr *err);
+
+/* Parse a finding id ("42", "#42"); false when it is not one. */
+bool upkeep_finding_id(const char *s, int64_t *out);
+
 /* The actor of a person's change: $POSTURE_USER, else the login name, else "unknown". */
 const char *upkeep_actor(const char *by);
 

@@ -11,9 +11,10 @@
 
 #define ACTIVE_SQL "('open', 'triaged', 'in_progress', 'reopened')"
 
-int store_finding_status(struct store *s, int64_t id, enum status *out, struct perr *err)
+int store_finding_status(struct store *s, int64_t id, enum status *out, int64_t *exception_id,
+			 struct perr *err)
 {
-	static const char sql[] = "SELECT status FROM findings WHERE id = ?1";
+	static const char sql[] = "SELECT status, coalesce(exception_id, 0) FROM findings WHERE id = ?1";
 	sqlite3_stmt *st = store__prepare(s, sql, err);
 	int rc, ret = 0;
 
@@ -24,6 +25,8 @@ int store_finding_status(struct store *s, int64_t id, enum status *out, struct p
 	if (rc == SQLITE_ROW) {
 		if (status_parse(out, store__col_text(st, 0)) < 0)
 			*out = STATUS_OPEN;
+		if (exception_id)
+			*exception_id = sqlite3_column_int64(st, 1);
 	} else if (rc == SQLITE_DONE) {
 		ret = perr_set(err, P_ENOTFOUND, "no finding with id %lld", (long long)id);
 	} else {
@@ -65,6 +68,25 @@ int store_finding_change(struct store *s, const struct status_change *c, struct 
 }
 
 /* --- exceptions --- */
+
+int store_exception_revoke(struct store *s, int64_t id, int64_t now, struct perr *err)
+{
+	static const char sql[] =
+		"UPDATE exceptions SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL"
+		" AND (expires_at IS NULL OR expires_at > ?2)";
+	sqlite3_stmt *st = store__prepare(s, sql, err);
+	int ret;
+
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, now);
+	if ((ret = store__step_done(s, st, err, "revoke exception")) < 0)
+		return ret;
+	if (!sqlite3_changes(s->db))
+		return perr_set(err, P_ENOTFOUND, "no exception %lld in force", (long long)id);
+	return 0;
+}
 
 int store_exception_add(struct store *s, const struct exception_entry *e, const struct exception_meta *m,
 			int64_t *id_out, struct perr *err)
@@ -382,11 +404,13 @@ int store_sla_pending_each(struct store *s, bool kev_due_date, sla_pending_cb cb
 	static const char sql[] =
 		"SELECT id, tier, status, recurrence, first_seen, kev_due,"
 		" coalesce(sla_start, 0), coalesce(sla_due, 0), coalesce(sla_paused_at, 0),"
-		" coalesce(tier_at, 0), sla_tier, sla_recurrence, sla_kev_due FROM"
+		" coalesce(tier_at, 0), sla_tier, sla_recurrence, sla_kev_due,"
+		" (SELECT coalesce(max(e.at), 0) FROM events e WHERE e.finding_id = p.id"
+		"  AND e.to_value = p.status AND e.type <> 'tier_changed') FROM"
 		" (SELECT f.*, CASE WHEN ?1 THEN (SELECT min(k.due_date) FROM json_each(f.vuln_ids) j"
 		"   JOIN kev_entries k ON k.cve = j.value) END AS kev_due FROM findings f"
 		"  WHERE f.tier IS NOT NULL AND f.status IN ('open', 'triaged', 'in_progress', 'reopened',"
-		"   'risk_accepted'))"
+		"   'risk_accepted')) p"
 		" WHERE sla_tier IS NOT tier OR sla_recurrence IS NOT recurrence"
 		"  OR (status = 'risk_accepted') <> (sla_paused_at IS NOT NULL)"
 		"  OR sla_kev_due IS NOT kev_due"
@@ -422,6 +446,7 @@ int store_sla_pending_each(struct store *s, bool kev_due_date, sla_pending_cb cb
 		p->sla_tier = (t = store__col_text(st, 10)) ? arena_strdup(&a, t) : NULL;
 		p->sla_recurrence = sqlite3_column_type(st, 11) == SQLITE_NULL ? -1 :
 				    sqlite3_column_int(st, 11);
+		p->status_at = sqlite3_column_int64(st, 13);
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)

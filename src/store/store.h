@@ -170,6 +170,7 @@ struct finding_filter {
 	const char *team;              /* owned by this team (its queue) */
 	int64_t since;                 /* first_seen >= since; 0 = any */
 	long limit;                    /* 0 = all */
+	bool fixed_in_code;            /* fixed, with downstream images/services (finding_lineage) */
 };
 
 typedef int (*finding_cb)(const struct finding *f, void *payload, struct perr *err);
@@ -578,8 +579,14 @@ int store_coverage_each(struct store *s, store_coverage_cb cb, void *payload, st
 struct exception_entry;
 struct exception_list;
 
-/* A finding's status; P_ENOTFOUND with a message when there is no such finding. */
-int store_finding_status(struct store *s, int64_t id, enum status *out, struct perr *err);
+/*
+ * A finding's status and the exception that covers it (0: none);
+ * P_ENOTFOUND with a message when there is no such finding.
+ */
+int store_finding_status(struct store *s, int64_t id, enum status *out, int64_t *exception_id,
+			 struct perr *err);
+/* Withdraw an exception (posture exceptions --revoke); P_ENOTFOUND when there is none in force. */
+int store_exception_revoke(struct store *s, int64_t id, int64_t now, struct perr *err);
 
 /*
  * Move a finding to `to` and record the event. The finding's exception
@@ -670,6 +677,7 @@ struct sla_pending {
 	int64_t first_seen;
 	const char *kev_due;               /* earliest KEV dueDate of its CVEs (YYYY-MM-DD), or NULL */
 	int64_t start, due, paused_at, tier_at;
+	int64_t status_at;                 /* when it reached its status (0: unknown) */
 };
 typedef int (*sla_pending_cb)(const struct sla_pending *p, void *payload, struct perr *err);
 int store_sla_pending_each(struct store *s, bool kev_due_date, sla_pending_cb cb, void *payload,
