@@ -713,6 +713,16 @@ int cmd_ingest(int argc, const char **argv, struct ctx *ctx)
 		exceptions_release(&exc);
 		return perr_report(&err);
 	}
+	/* an expired entry no longer applies: say so, the file wants an update */
+	for (i = 0; a.exceptions && i < (int)a.exceptions->n; i++) {
+		const struct exception_entry *e = &a.exceptions->v[i];
+		char when[21];
+
+		if (e->expires && e->expires <= ctx->now) {
+			ptime_format(when, e->expires);
+			pwarn("%s:%u: exception expired on %s: it no longer applies", e->source, e->line, when);
+		}
+	}
 	scoring_init(&sc);
 	if (scoring_open(&sc, ctx, NULL, &err) < 0) {
 		scoring_release(&sc);

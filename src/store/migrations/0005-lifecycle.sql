@@ -65,8 +65,8 @@ WHERE kind IN ('sca', 'container');
 -- Lineage, for "fixed in code, still running in production": the
 -- components downstream of each component (the images a repo builds, the
 -- services those images run as), and for each finding on a component with
--- downstream ones: the latest full scan that covered each downstream
--- component, and a finding there that is the same problem and still
+-- downstream ones: the latest full scan of each downstream component (the
+-- scan's own component, or one its evidence was placed on), and a finding there that is the same problem and still
 -- present (not fixed, verified or false_positive). The same problem: for
 -- SCA and container findings, a shared vulnerability id on the same
 -- package (purl without version); for the others, the same fingerprint.
@@ -83,8 +83,10 @@ CREATE VIEW component_downstream AS
 
 CREATE VIEW finding_lineage AS
 	SELECT f.id AS finding_id, d.downstream_id,
-		(SELECT max(s.scanned_at) FROM scan_kinds k JOIN scans s ON s.id = k.scan_id
-		 WHERE k.component_id = d.downstream_id AND s.partial = 0) AS last_scan,
+		(SELECT max(s.scanned_at) FROM scans s
+		 WHERE s.partial = 0 AND (s.component_id = d.downstream_id OR s.id IN
+			(SELECT k.scan_id FROM scan_kinds k WHERE k.component_id = d.downstream_id)))
+		 AS last_scan,
 		(SELECT g.id FROM findings g
 		 WHERE g.component_id = d.downstream_id
 			AND g.status NOT IN ('fixed', 'verified', 'false_positive')
