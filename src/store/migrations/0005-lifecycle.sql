@@ -51,7 +51,7 @@ ALTER TABLE findings ADD COLUMN package TEXT;
 -- The exception that made the finding risk_accepted or false_positive
 -- (NULL: none, or a person decided by triage).
 ALTER TABLE findings ADD COLUMN exception_id INTEGER REFERENCES exceptions(id);
--- When the finding became verified: fixed in code and gone from the
+-- When the finding last became verified: fixed in code and gone from the
 -- downstream images and services too.
 ALTER TABLE findings ADD COLUMN verified_at INTEGER;
 CREATE INDEX findings_package ON findings (package);
