@@ -108,7 +108,7 @@ int cmd_accept(int argc, const char **argv, struct ctx *ctx)
 	meta.by = upkeep_actor(by);
 	if (store_expire_exceptions(ctx->store, ctx->now, &up.expired, &err) < 0 ||
 	    store_exception_add(ctx->store, &e, &meta, &id, &err) < 0 ||
-	    upkeep_run(ctx->store, policy, ctx->now, &up, &err) < 0 ||
+	    upkeep_run(ctx->store, policy, ctx->now, 0, &up, &err) < 0 ||
 	    store_commit(ctx->store, &err) < 0)
 		goto fail;
 	in_tx = false;

@@ -186,7 +186,7 @@ int cmd_exceptions(int argc, const char **argv, struct ctx *ctx)
 		perr_prefix(&err, "exceptions: --revoke");
 		goto fail;
 	}
-	if (upkeep_run(ctx->store, policy, ctx->now, &up, &err) < 0 || store_commit(ctx->store, &err) < 0)
+	if (upkeep_run(ctx->store, policy, ctx->now, 0, &up, &err) < 0 || store_commit(ctx->store, &err) < 0)
 		goto fail;
 	in_tx = false;
 	if (revoke) {

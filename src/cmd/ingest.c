@@ -478,18 +478,20 @@ struct ingest_args {
  * changed. An entry that names no app is about the app ingested.
  */
 static int sync_exceptions(struct ctx *ctx, const struct ingest_args *a, const char *app,
-			   struct perr *err)
+			   bool *changed, struct perr *err)
 {
 	char cur[65];
 	size_t i;
 	int ret;
 
+	*changed = false;
 	if (!a->exceptions)
 		return 0;
 	if ((ret = store_exceptions_source_sha(ctx->store, a->exceptions_file, app, cur, err)) < 0)
 		return ret;
 	if (!strcmp(cur, a->exceptions_sha))
 		return 0;
+	*changed = true;
 	if ((ret = store_exceptions_revoke_source(ctx->store, a->exceptions_file, app, ctx->now, NULL,
 						  err)) < 0)
 		return ret;
@@ -555,6 +557,7 @@ static int ingest_file(struct ctx *ctx, const struct ingest_args *a, const char 
 	struct report_input input;
 	struct ingest in;
 	struct upkeep_stats up = { 0 };
+	bool exc_changed = false;
 	char digest[65];
 	const char *app = a->app ? a->app : DEFAULT_APP;
 	int ret;
@@ -605,8 +608,10 @@ static int ingest_file(struct ctx *ctx, const struct ingest_args *a, const char 
 	    (ret = scoring_run(a->scoring, ctx->store, &(struct risk_scope){ .scan_id = in.scan.id,
 			       .app_id = in.scan.app_id }, &(struct scoring_stats){ 0 }, err)) < 0 ||
 	    (ret = store_findings_fill_package(ctx->store, in.scan.id, err)) < 0 ||
-	    (ret = sync_exceptions(ctx, a, app, err)) < 0 ||
-	    (ret = upkeep_run(ctx->store, a->scoring->policy, ctx->now, &up, err)) < 0 ||
+	    (ret = sync_exceptions(ctx, a, app, &exc_changed, err)) < 0 ||
+	    /* new entries may cover findings this scan did not report */
+	    (ret = upkeep_run(ctx->store, a->scoring->policy, ctx->now, exc_changed ? 0 : in.scan.id,
+			      &up, err)) < 0 ||
 	    (ret = upkeep_verify(ctx->store, ctx->now, &up, err)) < 0 ||
 	    (ret = store_commit(ctx->store, err)) < 0)
 		goto fail;

@@ -51,7 +51,7 @@ int cmd_rescore(int argc, const char **argv, struct ctx *ctx)
 		goto fail;
 	/* expired acceptances reopen first, so their findings are scored too */
 	if (store_expire_exceptions(ctx->store, ctx->now, NULL, &err) < 0 ||
-	    upkeep_exceptions(ctx->store, ctx->now, &(struct upkeep_stats){ 0 }, &err) < 0 ||
+	    upkeep_exceptions(ctx->store, ctx->now, 0, &(struct upkeep_stats){ 0 }, &err) < 0 ||
 	    scoring_run(&sc, ctx->store, &scope, &ss, &err) < 0 || store_commit(ctx->store, &err) < 0) {
 		store_rollback(ctx->store);
 		goto fail;

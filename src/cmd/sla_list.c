@@ -141,7 +141,7 @@ int cmd_sla(int argc, const char **argv, struct ctx *ctx)
 	if (upkeep_policy(&policy, ctx->db_path, &err) < 0 || store_begin(ctx->store, &err) < 0)
 		goto fail;
 	in_tx = true;
-	if (upkeep_run(ctx->store, policy, ctx->now, &up, &err) < 0 || store_commit(ctx->store, &err) < 0)
+	if (upkeep_run(ctx->store, policy, ctx->now, 0, &up, &err) < 0 || store_commit(ctx->store, &err) < 0)
 		goto fail;
 	in_tx = false;
 	if (o.fmt == OUT_JSON || o.fmt == OUT_JSONL)

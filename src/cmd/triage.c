@@ -70,7 +70,7 @@ int cmd_triage(int argc, const char **argv, struct ctx *ctx)
 		};
 
 		if (store_finding_change(ctx->store, &ch, &err) < 0 ||
-		    upkeep_run(ctx->store, policy, ctx->now, &up, &err) < 0 ||
+		    upkeep_run(ctx->store, policy, ctx->now, 0, &up, &err) < 0 ||
 		    store_commit(ctx->store, &err) < 0)
 			goto fail;
 		in_tx = false;

@@ -132,7 +132,8 @@ static int apply_one(const struct exception_candidate *c, void *payload, struct 
 	return 0;
 }
 
-int upkeep_exceptions(struct store *s, int64_t now, struct upkeep_stats *st, struct perr *err)
+int upkeep_exceptions(struct store *s, int64_t now, int64_t scan_id, struct upkeep_stats *st,
+		      struct perr *err)
 {
 	struct exception_list l;
 	struct apply ap = { s, &l, now, st };
@@ -141,7 +142,7 @@ int upkeep_exceptions(struct store *s, int64_t now, struct upkeep_stats *st, str
 	exceptions_init(&l);
 	arena_init(&ap.a, 0);
 	if ((ret = store_exceptions_load(s, now, &l, err)) >= 0)
-		ret = store_exception_candidates_each(s, 0, l.n == 0, apply_one, &ap, err);
+		ret = store_exception_candidates_each(s, scan_id, l.n == 0, apply_one, &ap, err);
 	arena_release(&ap.a);
 	exceptions_release(&l);
 	return ret;
@@ -261,13 +262,17 @@ int upkeep_verify(struct store *s, int64_t now, struct upkeep_stats *st, struct 
 	return ret;
 }
 
-int upkeep_run(struct store *s, const struct policy *p, int64_t now, struct upkeep_stats *st,
-	       struct perr *err)
+int upkeep_run(struct store *s, const struct policy *p, int64_t now, int64_t scan_id,
+	       struct upkeep_stats *st, struct perr *err)
 {
+	long expired = 0;
 	int ret;
 
-	if ((ret = store_expire_exceptions(s, now, &st->expired, err)) < 0 ||
-	    (ret = upkeep_exceptions(s, now, st, err)) < 0)
+	if ((ret = store_expire_exceptions(s, now, &expired, err)) < 0)
+		return ret;
+	st->expired += expired;
+	/* what an expiry reopened may be covered by another exception */
+	if ((ret = upkeep_exceptions(s, now, expired ? 0 : scan_id, st, err)) < 0)
 		return ret;
 	return upkeep_sla(s, p, now, st, err);
 }

@@ -20,12 +20,17 @@ struct upkeep_stats {
 	long verified;      /* fixed findings verified downstream */
 };
 
-/* Apply expiries, then exceptions (all apps), then SLA clocks with policy p. */
-int upkeep_run(struct store *s, const struct policy *p, int64_t now, struct upkeep_stats *st,
-	       struct perr *err);
+/*
+ * Apply expiries, then exceptions, then SLA clocks with policy p. scan_id:
+ * only the findings that scan reported can be newly covered (an ingest);
+ * 0: any finding (a new exception, a triage).
+ */
+int upkeep_run(struct store *s, const struct policy *p, int64_t now, int64_t scan_id,
+	       struct upkeep_stats *st, struct perr *err);
 
-/* Exceptions in force applied to active findings; withdrawn ones released. */
-int upkeep_exceptions(struct store *s, int64_t now, struct upkeep_stats *st, struct perr *err);
+/* Exceptions in force applied to active findings (scan_id as above); withdrawn ones released. */
+int upkeep_exceptions(struct store *s, int64_t now, int64_t scan_id, struct upkeep_stats *st,
+		      struct perr *err);
 /* SLA clocks whose inputs changed, recomputed with the policy's days. */
 int upkeep_sla(struct store *s, const struct policy *p, int64_t now, struct upkeep_stats *st,
 	       struct perr *err);

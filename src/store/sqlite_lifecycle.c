@@ -223,7 +223,7 @@ struct candidate_vec {
 	struct arena arena;
 };
 
-int store_exception_candidates_each(struct store *s, int64_t app_id, bool only_lost,
+int store_exception_candidates_each(struct store *s, int64_t scan_id, bool only_lost,
 				    exception_candidate_cb cb, void *payload, struct perr *err)
 {
 	/*
@@ -234,7 +234,7 @@ int store_exception_candidates_each(struct store *s, int64_t app_id, bool only_l
 		"SELECT f.id, f.status, coalesce(f.exception_id, 0), f.fingerprint, f.rule_id, f.package,"
 		" f.path, a.name, f.vuln_ids FROM findings f JOIN apps a ON a.id = f.app_id"
 		" LEFT JOIN exceptions x ON x.id = f.exception_id"
-		" WHERE (?1 = 0 OR f.app_id = ?1) AND ((NOT ?2 AND f.status IN " ACTIVE_SQL ")"
+		" WHERE ((NOT ?2 AND (?1 = 0 OR f.last_scan_id = ?1) AND f.status IN " ACTIVE_SQL ")"
 		"  OR (f.exception_id IS NOT NULL AND (x.revoked_at IS NOT NULL OR x.expired_at IS NOT NULL)))"
 		" ORDER BY f.id";
 	sqlite3_stmt *st = store__prepare(s, sql, err);
@@ -245,7 +245,7 @@ int store_exception_candidates_each(struct store *s, int64_t app_id, bool only_l
 	if (!st)
 		return err->code;
 	arena_init(&c.arena, 0);
-	sqlite3_bind_int64(st, 1, app_id);
+	sqlite3_bind_int64(st, 1, scan_id);
 	sqlite3_bind_int(st, 2, only_lost ? 1 : 0);
 	/* read them all first: cb writes to the same table */
 	while ((rc = store__step(s, st)) == SQLITE_ROW) {
@@ -407,7 +407,7 @@ int store_sla_pending_each(struct store *s, bool kev_due_date, sla_pending_cb cb
 		" coalesce(tier_at, 0), sla_tier, sla_recurrence, sla_kev_due,"
 		" (SELECT coalesce(max(e.at), 0) FROM events e WHERE e.finding_id = p.id"
 		"  AND e.to_value = p.status AND e.type <> 'tier_changed') FROM"
-		" (SELECT f.*, CASE WHEN ?1 THEN (SELECT min(k.due_date) FROM json_each(f.vuln_ids) j"
+		" (SELECT f.*, CASE WHEN ?1 AND f.vuln_ids <> '[]' THEN (SELECT min(k.due_date) FROM json_each(f.vuln_ids) j"
 		"   JOIN kev_entries k ON k.cve = j.value) END AS kev_due FROM findings f"
 		"  WHERE f.tier IS NOT NULL AND f.status IN ('open', 'triaged', 'in_progress', 'reopened',"
 		"   'risk_accepted')) p"

@@ -623,9 +623,9 @@ int store_exceptions_revoke_source(struct store *s, const char *source, const ch
 				   long *revoked, struct perr *err);
 
 /*
- * Findings exceptions may cover (active ones, of one app or all when
- * app_id is 0; none when only_lost), and covered ones whose exception was
- * revoked or expired. Strings are borrowed for the call; cb may write.
+ * Findings exceptions may cover (active ones: those scan_id reported, or
+ * all when it is 0; none when only_lost), and covered ones whose exception
+ * was revoked or expired. Strings are borrowed for the call; cb may write.
  */
 struct exception_candidate {
 	int64_t finding_id, exception_id;
@@ -635,7 +635,7 @@ struct exception_candidate {
 };
 typedef int (*exception_candidate_cb)(const struct exception_candidate *c, void *payload,
 				      struct perr *err);
-int store_exception_candidates_each(struct store *s, int64_t app_id, bool only_lost,
+int store_exception_candidates_each(struct store *s, int64_t scan_id, bool only_lost,
 				    exception_candidate_cb cb, void *payload, struct perr *err);
 
 /*

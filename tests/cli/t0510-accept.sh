@@ -136,6 +136,18 @@ test_expect_success 'bad input exits 2 and records nothing' '
 	test "$(q "SELECT count(*) FROM exceptions")" = 0
 '
 
+test_expect_success 'when one exception expires, another that matches takes over' '
+	load &&
+	posture accept 2 --reason "short" --approver bob --expires 2026-01-20 >/dev/null &&
+	posture accept --package pkg:pypi/pyyaml --app shop --reason "long" --approver ciso --expires 2026-06-01 >/dev/null &&
+	test "$(q "SELECT status || exception_id FROM findings WHERE id = 2")" = risk_accepted1 &&
+	POSTURE_NOW=2026-01-21T00:00:00Z posture ingest --app other "$L/deps.json" >/dev/null &&
+	test "$(q "SELECT status || exception_id FROM findings WHERE id = 2")" = risk_accepted2 &&
+	q "SELECT type || \" \" || to_value FROM events WHERE finding_id = 2 ORDER BY id" >ev &&
+	printf "opened open\naccepted risk_accepted\nexpired reopened\naccepted risk_accepted\n" >expected &&
+	test_cmp expected ev
+'
+
 test_expect_success 'every failing step of an accept rolls it back' '
 	load &&
 	q "SELECT * FROM findings; SELECT * FROM events; SELECT * FROM exceptions" >before &&
