@@ -26,6 +26,7 @@ static const struct cmd commands[] = {
 	{ "rescore", cmd_rescore, CMD_DB_RW, "score every active finding again (policy, feeds, age)" },
 	{ "policy", cmd_policy, CMD_NO_DB, "show the risk policy, or test a candidate against current findings" },
 	{ "inventory", cmd_inventory, CMD_NO_DB, "apps, owners and assets: load posture.yaml, list, show" },
+	{ "gate", cmd_gate, CMD_NO_DB, "may this change ship? the policy's gate over findings or reports" },
 };
 
 static void usage(FILE *out)
