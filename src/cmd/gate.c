@@ -63,7 +63,8 @@ struct gate {
 	struct strmap by_fp;           /* report mode: fingerprint -> index + 1 */
 	struct strmap by_id;           /* DB mode: finding id (decimal) -> struct stored */
 	struct strmap baseline;        /* fingerprints of the baseline -> (void *)1 */
-	bool have_baseline;
+	bool have_baseline;            /* --baseline: new means absent from `baseline` */
+	bool stored_baseline;          /* reports on a database: new means not stored, or fixed */
 	char baseline_desc[1024];
 	struct exception_list exceptions;
 	bool have_exceptions;
@@ -483,7 +484,7 @@ static int record_run(struct gate *g, const struct gate_summary *sum, struct per
 {
 	struct store_gate_run run = {
 		.app = g->app, .source = g->from_reports ? "reports" : "database",
-		.baseline = g->have_baseline ? g->baseline_desc : NULL,
+		.baseline = g->have_baseline || g->stored_baseline ? g->baseline_desc : NULL,
 		.policy_digest = g->sc.digest, .verdict = gate_decision_name(sum->verdict),
 		.at = g->ctx->now, .findings = sum->total, .blocking = sum->blocking,
 		.warnings = sum->warnings, .would_block = sum->would_block,
@@ -703,7 +704,7 @@ int cmd_gate(int argc, const char **argv, struct ctx *ctx)
 		goto fail;
 	if (reports.n) {
 		if (!g.have_baseline && g.store) {
-			g.have_baseline = true;
+			g.stored_baseline = true;
 			snprintf(g.baseline_desc, sizeof(g.baseline_desc), "the stored findings of %s", app);
 		}
 		g.from_reports = true;
@@ -716,7 +717,7 @@ int cmd_gate(int argc, const char **argv, struct ctx *ctx)
 	gate_summarize(&sum, g.items, g.n);
 	run.app = app;
 	run.database = g.store != NULL;
-	run.baseline = g.have_baseline ? g.baseline_desc : NULL;
+	run.baseline = g.have_baseline || g.stored_baseline ? g.baseline_desc : NULL;
 	run.policy_source = g.sc.source;
 	run.policy_digest = g.sc.digest;
 	run.epss = g.sc.epss.found ? g.sc.epss.version : NULL;

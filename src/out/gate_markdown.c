@@ -11,7 +11,8 @@ static void md_text(FILE *out, const char *s, size_t max)
 {
 	size_t n = 0;
 
-	for (; s && *s && n < max; s++, n++) {
+	/* past max, finish the UTF-8 sequence under way, then stop */
+	for (; s && *s && (n < max || ((unsigned char)*s & 0xC0) == 0x80); s++, n++) {
 		unsigned char c = (unsigned char)*s;
 
 		if (c == '<')
@@ -95,6 +96,6 @@ int out_gate_markdown(FILE *out, const struct gate_run *run, struct perr *err)
 	}
 	fprintf(out, "\n<sub>policy %.16s · ", run->policy_digest);
 	md_text(out, run->policy_source, 200);
-	fputs(" · `posture explain ID` tells why</sub>\n", out);
+	fputs(run->database ? " · `posture explain ID` tells why</sub>\n" : "</sub>\n", out);
 	return out_gate__check(out, err);
 }
