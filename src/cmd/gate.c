@@ -521,8 +521,8 @@ static int history_row(const struct store_gate_history_row *r, void *payload, st
 	char when[21];
 
 	ptime_format(when, r->last_at);
-	printf("%-8s  %-40s  %4ld  %11ld  %7ld  %s\n", r->tier, r->rule_id[0] ? r->rule_id : "-",
-	       r->runs, r->would_block, r->blocked, when);
+	printf("%-8s  %4ld  %11ld  %7ld  %-20s  %s\n", r->tier, r->runs, r->would_block, r->blocked, when,
+	       r->rule_id[0] ? r->rule_id : "-");
 	return 0;
 }
 
@@ -537,8 +537,8 @@ static int show_history(struct store *s, const char *app, struct perr *err)
 	       app ? app : "", runs, blocked, would);
 	if (!runs)
 		return 0;
-	printf("\n%-8s  %-40s  %4s  %11s  %7s  %s\n", "TIER", "RULE", "RUNS", "WOULD_BLOCK",
-	       "BLOCKED", "LAST");
+	printf("\n%-8s  %4s  %11s  %7s  %-20s  %s\n", "TIER", "RUNS", "WOULD_BLOCK", "BLOCKED", "LAST",
+	       "RULE");
 	return store_gate_history_each(s, app, history_row, NULL, err);
 }
 
@@ -727,9 +727,8 @@ int cmd_gate(int argc, const char **argv, struct ctx *ctx)
 	run.items = g.items;
 	run.n = g.n;
 	run.sum = &sum;
-	if (g.store && record_run(&g, &sum, &err) < 0)
-		goto fail;
-	if (write_output(&run, fmt, output, &err) < 0)
+	/* recorded once the output is written: a run nobody saw is not history */
+	if (write_output(&run, fmt, output, &err) < 0 || (g.store && record_run(&g, &sum, &err) < 0))
 		goto fail;
 	ret = sum.verdict == GATE_BLOCKS ? EXIT_GATE : EXIT_OK;
 	goto done;
