@@ -33,8 +33,11 @@ static void text_item(FILE *out, const struct gate_item *it)
 {
 	char where[1024];
 
-	fprintf(out, "  %-8s  %3d  %s  %s\n", tier_name(it->tier), it->risk,
-		it->title ? it->title : "(no title)", out_gate__where(it, where, sizeof(where)));
+	fprintf(out, "  %-8s  %3d  ", tier_name(it->tier), it->risk);
+	if (it->finding_id)
+		fprintf(out, "#%lld ", (long long)it->finding_id);
+	fprintf(out, "%s  %s\n", it->title ? it->title : "(no title)",
+		out_gate__where(it, where, sizeof(where)));
 	fprintf(out, "            %s; %s%s%s\n", it->why, it->explanation,
 		it->exception ? "; " : "", it->exception ? it->exception : "");
 }

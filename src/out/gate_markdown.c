@@ -37,6 +37,9 @@ static void md_item(FILE *out, const struct gate_item *it)
 	char where[1024];
 
 	fprintf(out, "- **%s** · risk %d · ", tier_name(it->tier), it->risk);
+	/* not "#2": GitHub would link the pull request or issue 2 */
+	if (it->finding_id)
+		fprintf(out, "finding %lld · ", (long long)it->finding_id);
 	md_text(out, it->title ? it->title : "(no title)", 120);
 	fputs(" · `", out);
 	/* inside a code span only the backtick matters */

@@ -110,4 +110,24 @@ test_expect_success 'markdown: 25 blocking findings show 20 and "and 5 more"' '
 	grep -q "^#### Blocking (25)$" out
 '
 
+test_expect_success 'database mode with feeds: text and markdown golden files (finding ids, feed versions)' '
+	cp "$FIXTURES/snyk/all-projects.json" "$FIXTURES/epss/epss_scores-2025-03-16.csv" \
+		"$FIXTURES/kev/known_exploited_vulnerabilities.json" . &&
+	posture ingest --app billing all-projects.json >/dev/null &&
+	posture feeds import epss epss_scores-2025-03-16.csv >/dev/null &&
+	posture feeds import kev known_exploited_vulnerabilities.json >/dev/null &&
+	sqlite3 posture.db "UPDATE apps SET exposure = '"'"'internet'"'"', data_sensitivity = '"'"'pii,pci'"'"', criticality = '"'"'high'"'"'" &&
+	test_expect_code 1 posture gate --app billing >out &&
+	test_cmp "$GOLD/database.txt" out &&
+	test_expect_code 1 posture gate --app billing --format markdown >out &&
+	test_cmp "$GOLD/database.md" out &&
+	test_expect_code 1 posture gate --app billing --format sarif >out.sarif &&
+	$PY -c "import json, sys, jsonschema; jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))" \
+		"$SCHEMA" out.sarif &&
+	jq -r ".runs[0].results[] | [.ruleId, .level, .properties[\"security-severity\"], .properties[\"posture-cve\"]] | @tsv" out.sarif >got &&
+	printf "SNYK-JAVA-ORGAPACHELOGGINGLOG4J-2314720\terror\t10.0\tCVE-2021-44228\n" >expected &&
+	head -n 1 got >first &&
+	test_cmp expected first
+'
+
 test_done
