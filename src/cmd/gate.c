@@ -607,6 +607,8 @@ int cmd_gate(int argc, const char **argv, struct ctx *ctx)
 {
 	const char *app = NULL, *tool = NULL, *baseline = NULL, *exceptions = NULL;
 	const char *policy = NULL, *format = "text", *output = NULL;
+	/* more outputs of the same run, for CI: one evaluation, one history row */
+	const char *extra[FMT_JSON + 1] = { NULL };
 	bool no_db = false, history = false;
 	struct strvec reports = STRVEC_INIT;
 	const struct opt opts[] = {
@@ -620,6 +622,10 @@ int cmd_gate(int argc, const char **argv, struct ctx *ctx)
 		{ OPT_STRING, 0, "policy", &policy, "FILE", "the policy (default: the one in force)" },
 		{ OPT_STRING, 'f', "format", &format, "FMT", "text (default), markdown, sarif, junit or json" },
 		{ OPT_STRING, 'o', "output", &output, "FILE", "write there instead of standard output" },
+		{ OPT_STRING, 0, "markdown", &extra[FMT_MARKDOWN], "FILE", "also write the Markdown comment there" },
+		{ OPT_STRING, 0, "sarif", &extra[FMT_SARIF], "FILE", "also write SARIF there" },
+		{ OPT_STRING, 0, "junit", &extra[FMT_JUNIT], "FILE", "also write JUnit XML there" },
+		{ OPT_STRING, 0, "json", &extra[FMT_JSON], "FILE", "also write JSON there" },
 		{ OPT_FLAG, 0, "no-db", &no_db, NULL, "use no database: the reports alone" },
 		{ OPT_FLAG, 0, "history", &history, NULL,
 		  "how often each tier and rule blocked or would have blocked" },
@@ -728,7 +734,12 @@ int cmd_gate(int argc, const char **argv, struct ctx *ctx)
 	run.n = g.n;
 	run.sum = &sum;
 	/* recorded once the output is written: a run nobody saw is not history */
-	if (write_output(&run, fmt, output, &err) < 0 || (g.store && record_run(&g, &sum, &err) < 0))
+	if (write_output(&run, fmt, output, &err) < 0)
+		goto fail;
+	for (i = FMT_MARKDOWN; i <= FMT_JSON; i++)
+		if (extra[i] && write_output(&run, (enum gate_format)i, extra[i], &err) < 0)
+			goto fail;
+	if (g.store && record_run(&g, &sum, &err) < 0)
 		goto fail;
 	ret = sum.verdict == GATE_BLOCKS ? EXIT_GATE : EXIT_OK;
 	goto done;

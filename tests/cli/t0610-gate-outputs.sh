@@ -90,6 +90,15 @@ test_expect_success '--output FILE: the same bytes in the file, nothing on stdou
 	! test -s out
 '
 
+test_expect_success '--markdown/--sarif/--junit/--json FILE: more outputs of the same run' '
+	run_gate --sarif g.sarif --junit g.xml --markdown g.md --json g.json >out &&
+	test_cmp "$GOLD/reports.txt" out &&
+	test_cmp "$GOLD/reports.sarif" g.sarif &&
+	test_cmp "$GOLD/reports.junit.xml" g.xml &&
+	test_cmp "$GOLD/reports.md" g.md &&
+	test_cmp "$GOLD/reports.json" g.json
+'
+
 test_expect_success 'markdown: 25 blocking findings show 20 and "and 5 more"' '
 	{
 		printf "{\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":{\"name\":\"demo\",\"rules\":[]}},\"results\":["
