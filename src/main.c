@@ -26,6 +26,10 @@ static const struct cmd commands[] = {
 	{ "rescore", cmd_rescore, CMD_DB_RW, "score every active finding again (policy, feeds, age)" },
 	{ "policy", cmd_policy, CMD_NO_DB, "show the risk policy, or test a candidate against current findings" },
 	{ "inventory", cmd_inventory, CMD_NO_DB, "apps, owners and assets: load posture.yaml, list, show" },
+	{ "triage", cmd_triage, CMD_DB_RW, "set a finding's status, with who and why" },
+	{ "accept", cmd_accept, CMD_DB_RW, "record an exception: a risk acceptance or a false positive" },
+	{ "exceptions", cmd_exceptions, CMD_DB_RW, "the risk register: exceptions in force, expiring, expired" },
+	{ "sla", cmd_sla, CMD_DB_RW, "findings by SLA due date: breached, due soon" },
 	{ "gate", cmd_gate, CMD_NO_DB, "may this change ship? the policy's gate over findings or reports" },
 };
 

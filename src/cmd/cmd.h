@@ -37,6 +37,11 @@ int cmd_policy(int argc, const char **argv, struct ctx *ctx);
 int cmd_rescore(int argc, const char **argv, struct ctx *ctx);
 int cmd_explain(int argc, const char **argv, struct ctx *ctx);
 int cmd_inventory(int argc, const char **argv, struct ctx *ctx);
+/* lifecycle: triage, exceptions, SLAs */
+int cmd_triage(int argc, const char **argv, struct ctx *ctx);
+int cmd_accept(int argc, const char **argv, struct ctx *ctx);
+int cmd_exceptions(int argc, const char **argv, struct ctx *ctx);
+int cmd_sla(int argc, const char **argv, struct ctx *ctx);
 int cmd_gate(int argc, const char **argv, struct ctx *ctx);
 
 #endif

@@ -192,10 +192,16 @@ static void apply_exceptions(struct gate *g, struct gate_item *it, const char *p
 	e = exceptions_match(&g->exceptions, &subj, g->ctx->now, &expired);
 	if (!e)
 		return;
-	it->exception = arena_printf(&g->arena, "%s %s:%u: %s (approved by %s)",
-				     e->status == STATUS_FALSE_POSITIVE ? "false positive in" :
-				     "accepted in", e->source ? e->source : "database", e->line,
-				     e->reason ? e->reason : "", e->approver ? e->approver : "-");
+	if (e->source)
+		it->exception = arena_printf(&g->arena, "%s %s:%u: %s (approved by %s)",
+					     e->status == STATUS_FALSE_POSITIVE ? "false positive in" :
+					     "accepted in", e->source, e->line, e->reason ? e->reason : "",
+					     e->approver ? e->approver : "-");
+	else
+		it->exception = arena_printf(&g->arena, "%s %lld: %s (approved by %s)",
+					     e->status == STATUS_FALSE_POSITIVE ? "false positive, exception" :
+					     "exception", (long long)e->id, e->reason ? e->reason : "",
+					     e->approver ? e->approver : "-");
 }
 
 /* --- items ------------------------------------------------------------------ */
@@ -706,6 +712,12 @@ int cmd_gate(int argc, const char **argv, struct ctx *ctx)
 	}
 	if (scoring_feeds(&g.sc, g.store, &err) < 0 || load_exceptions(&g, exceptions, &err) < 0)
 		goto fail;
+	/* exceptions recorded with 'posture accept' (by rule, CVE, package...) cover report findings too */
+	if (g.store) {
+		if (store_exceptions_load(g.store, ctx->now, &g.exceptions, &err) < 0)
+			goto fail;
+		g.have_exceptions = g.exceptions.n > 0;
+	}
 	if (baseline && load_baseline(&g, baseline, &err) < 0)
 		goto fail;
 	if (reports.n) {

@@ -7,6 +7,8 @@
 #include "cmd/cmd.h"
 #include "cmd/input.h"
 #include "cmd/scoring.h"
+#include "cmd/upkeep.h"
+#include "engine/exceptions.h"
 #include "engine/lifecycle.h"
 #include "inventory/resolve.h"
 #include "model/fingerprint.h"
@@ -15,6 +17,7 @@
 #include "store/store.h"
 #include "util/alloc.h"
 #include "util/buf.h"
+#include "util/file.h"
 #include "util/hash.h"
 #include "util/opt.h"
 #include "util/ptime.h"
@@ -463,10 +466,50 @@ struct ingest_args {
 	const char *app, *component, *tool, *commit, *branch, *at, *format;
 	bool partial;
 	struct scoring *scoring;  /* risk: the findings a scan touched are (re)scored */
+	/* the repo-local exceptions file (NULL: none), its entries and digest */
+	const char *exceptions_file;
+	struct exception_list *exceptions;
+	char exceptions_sha[65];
 };
 
+/*
+ * The entries of the repo-local exceptions file become the app's
+ * exceptions from that file, replacing the previous ones when the file
+ * changed. An entry that names no app is about the app ingested.
+ */
+static int sync_exceptions(struct ctx *ctx, const struct ingest_args *a, const char *app,
+			   bool *changed, struct perr *err)
+{
+	char cur[65];
+	size_t i;
+	int ret;
+
+	*changed = false;
+	if (!a->exceptions)
+		return 0;
+	if ((ret = store_exceptions_source_sha(ctx->store, a->exceptions_file, app, cur, err)) < 0)
+		return ret;
+	if (!strcmp(cur, a->exceptions_sha))
+		return 0;
+	*changed = true;
+	if ((ret = store_exceptions_revoke_source(ctx->store, a->exceptions_file, app, ctx->now, NULL,
+						  err)) < 0)
+		return ret;
+	for (i = 0; i < a->exceptions->n; i++) {
+		struct exception_entry e = a->exceptions->v[i];
+		struct exception_meta m = { ctx->now, "ingest", app, a->exceptions_sha };
+
+		if (!e.app)
+			e.app = app;
+		if ((ret = store_exception_add(ctx->store, &e, &m, NULL, err)) < 0)
+			return ret;
+	}
+	return 0;
+}
+
 static void print_summary(const char *path, const struct scan *scan, long packages,
-			  long vex_statements, long vex_applied, const char *app, struct jw *w)
+			  long vex_statements, long vex_applied, const struct upkeep_stats *up,
+			  const char *app, struct jw *w)
 {
 	if (w) {
 		jw_obj_open(w);
@@ -482,6 +525,8 @@ static void print_summary(const char *path, const struct scan *scan, long packag
 		jw_kint(w, "packages", packages);
 		jw_kint(w, "vex_statements", vex_statements);
 		jw_kint(w, "vex_applied", vex_applied);
+		jw_kint(w, "accepted", up->accepted);
+		jw_kint(w, "verified", up->verified);
 		jw_obj_close(w);
 		jw_reset_line(w);
 		return;
@@ -493,6 +538,10 @@ static void print_summary(const char *path, const struct scan *scan, long packag
 		printf(", %ld packages", packages);
 	if (vex_statements)
 		printf(", %ld VEX statements (%ld findings changed)", vex_statements, vex_applied);
+	if (up->accepted)
+		printf(", %ld covered by exceptions", up->accepted);
+	if (up->verified)
+		printf(", %ld verified downstream", up->verified);
 	printf(" (scan %lld, app '%s')\n", (long long)scan->id, app);
 }
 
@@ -507,6 +556,8 @@ static int ingest_file(struct ctx *ctx, const struct ingest_args *a, const char 
 {
 	struct report_input input;
 	struct ingest in;
+	struct upkeep_stats up = { 0 };
+	bool exc_changed = false;
 	char digest[65];
 	const char *app = a->app ? a->app : DEFAULT_APP;
 	int ret;
@@ -556,9 +607,15 @@ static int ingest_file(struct ctx *ctx, const struct ingest_args *a, const char 
 	if ((ret = close_scan(&in, err)) < 0 ||
 	    (ret = scoring_run(a->scoring, ctx->store, &(struct risk_scope){ .scan_id = in.scan.id,
 			       .app_id = in.scan.app_id }, &(struct scoring_stats){ 0 }, err)) < 0 ||
+	    (ret = store_findings_fill_package(ctx->store, in.scan.id, err)) < 0 ||
+	    (ret = sync_exceptions(ctx, a, app, &exc_changed, err)) < 0 ||
+	    /* new entries may cover findings this scan did not report */
+	    (ret = upkeep_run(ctx->store, a->scoring->policy, ctx->now, exc_changed ? 0 : in.scan.id,
+			      &up, err)) < 0 ||
+	    (ret = upkeep_verify(ctx->store, ctx->now, &up, err)) < 0 ||
 	    (ret = store_commit(ctx->store, err)) < 0)
 		goto fail;
-	print_summary(path, &in.scan, in.packages, in.vex_statements, in.vex_applied, app,
+	print_summary(path, &in.scan, in.packages, in.vex_statements, in.vex_applied, &up, app,
 		      summary);
 	goto out;
 fail:
@@ -574,8 +631,40 @@ out:
 	return ret;
 }
 
+/* Find and parse the repo-local exceptions file: --exceptions, else in --repo-dir, else here. */
+static int load_exceptions(struct ingest_args *a, struct exception_list *l, const char *repo_dir,
+			   char *path, size_t pathlen, struct perr *err)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int ret;
+
+	if (a->exceptions_file)
+		snprintf(path, pathlen, "%s", a->exceptions_file);
+	else if (repo_dir)
+		snprintf(path, pathlen, "%s/%s", repo_dir, EXCEPTIONS_FILE);
+	else
+		snprintf(path, pathlen, "%s", EXCEPTIONS_FILE);
+	if ((ret = pfile_slurp(&buf, &len, path, EXCEPTIONS_MAX_BYTES, err)) < 0) {
+		if (ret == P_ENOTFOUND && !a->exceptions_file) {
+			perr_clear(err);
+			return 0;
+		}
+		return ret == P_ENOTFOUND ? perr_set(err, P_EINVALID, "exceptions file '%s' does not exist",
+						     path) : ret;
+	}
+	if ((ret = exceptions_parse(l, buf, len, path, err)) == 0) {
+		sha256_hex(buf, len, a->exceptions_sha);
+		a->exceptions_file = path;
+		a->exceptions = l;
+	}
+	xfree(buf);
+	return ret;
+}
+
 int cmd_ingest(int argc, const char **argv, struct ctx *ctx)
 {
+	const char *repo_dir = NULL;
 	struct ingest_args a = { 0 };
 	const struct opt opts[] = {
 		{ OPT_STRING, 'a', "app", &a.app, "APP",
@@ -588,17 +677,25 @@ int cmd_ingest(int argc, const char **argv, struct ctx *ctx)
 		{ OPT_STRING, 0, "at", &a.at, "TIME", "when the scan really ran (ISO-8601; default: now)" },
 		{ OPT_FLAG, 0, "partial", &a.partial, NULL, "a partial (diff) scan: absent findings are not fixed" },
 		{ OPT_STRING, 0, "format", &a.format, "FMT", "summary format: text (default) or json" },
+		{ OPT_STRING, 0, "exceptions", &a.exceptions_file, "FILE",
+		  "a repo-local exceptions file (default: " EXCEPTIONS_FILE " in --repo-dir or here)" },
+		{ OPT_STRING, 0, "repo-dir", &repo_dir, "DIR", "the checkout the reports were made from" },
 		{ OPT_END },
 	};
 	const struct opt_usage usage = {
 		"posture ingest [--app A] [--component KIND:ID] [--tool NAME] [--commit SHA]\n"
-		"                      [--branch B] [--at TIME] [--partial] FILE...",
+		"                      [--branch B] [--at TIME] [--partial] [--exceptions FILE | --repo-dir DIR]\n"
+		"                      FILE...",
 		"Parse each report, attach its evidence to an app, merge duplicates into\n"
 		"findings and track them across scans: a finding a newer full scan of the\n"
 		"same tool no longer reports is fixed; one that comes back is reopened.\n"
-		"Each file is one transaction: all of it is stored, or nothing.",
+		"Each file is one transaction: all of it is stored, or nothing.\n"
+		"The repo-local exceptions file (" EXCEPTIONS_FILE ", see docs/exceptions.md)\n"
+		"is read from --repo-dir, else from the current directory, when it exists.",
 	};
 	struct perr err = PERR_INIT;
+	struct exception_list exc;
+	char exc_path[4096];
 	struct scoring sc;
 	struct jw summary;
 	bool json = false;
@@ -613,6 +710,23 @@ int cmd_ingest(int argc, const char **argv, struct ctx *ctx)
 			json = true;
 		else if (strcmp(a.format, "text"))
 			return usage_error("ingest: --format must be text or json, not '%s'", a.format);
+	}
+	if (a.exceptions_file && repo_dir)
+		return usage_error("ingest: give --exceptions or --repo-dir, not both");
+	exceptions_init(&exc);
+	if ((ret = load_exceptions(&a, &exc, repo_dir, exc_path, sizeof(exc_path), &err)) < 0) {
+		exceptions_release(&exc);
+		return perr_report(&err);
+	}
+	/* an expired entry no longer applies: say so, the file wants an update */
+	for (i = 0; a.exceptions && i < (int)a.exceptions->n; i++) {
+		const struct exception_entry *e = &a.exceptions->v[i];
+		char when[21];
+
+		if (e->expires && e->expires <= ctx->now) {
+			ptime_format(when, e->expires);
+			pwarn("%s:%u: exception expired on %s: it no longer applies", e->source, e->line, when);
+		}
 	}
 	scoring_init(&sc);
 	if (scoring_open(&sc, ctx, NULL, &err) < 0) {
@@ -635,5 +749,6 @@ int cmd_ingest(int argc, const char **argv, struct ctx *ctx)
 	if (json)
 		jw_release(&summary);
 	scoring_release(&sc);
+	exceptions_release(&exc);
 	return ret;
 }

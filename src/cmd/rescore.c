@@ -6,6 +6,7 @@
 #include "posture.h"
 #include "cmd/cmd.h"
 #include "cmd/scoring.h"
+#include "cmd/upkeep.h"
 #include "out/jw.h"
 #include "store/store.h"
 #include "util/opt.h"
@@ -48,7 +49,10 @@ int cmd_rescore(int argc, const char **argv, struct ctx *ctx)
 		goto fail;
 	if (store_begin(ctx->store, &err) < 0)
 		goto fail;
-	if (scoring_run(&sc, ctx->store, &scope, &ss, &err) < 0 || store_commit(ctx->store, &err) < 0) {
+	/* expired acceptances reopen first, so their findings are scored too */
+	if (store_expire_exceptions(ctx->store, ctx->now, NULL, &err) < 0 ||
+	    upkeep_exceptions(ctx->store, ctx->now, 0, &(struct upkeep_stats){ 0 }, &err) < 0 ||
+	    scoring_run(&sc, ctx->store, &scope, &ss, &err) < 0 || store_commit(ctx->store, &err) < 0) {
 		store_rollback(ctx->store);
 		goto fail;
 	}

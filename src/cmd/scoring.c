@@ -1,6 +1,7 @@
 /* Scoring findings: the policy in force, risk inputs from the store, results back. */
 #include "posture.h"
 #include "cmd/scoring.h"
+#include "cmd/upkeep.h"
 #include "engine/cvss.h"
 #include "model/ids.h"
 #include "util/alloc.h"
@@ -543,5 +544,8 @@ int scoring_run(struct scoring *sc, struct store *s, const struct risk_scope *sc
 		scope = &all;
 	if ((ret = scoring_feeds(sc, s, err)) < 0)
 		return ret;
-	return store_risk_each(s, scope, &stats->scope, score_row, sc, err);
+	if ((ret = store_risk_each(s, scope, &stats->scope, score_row, sc, err)) < 0 || sc->dry_run)
+		return ret;
+	/* a tier that changed moves its finding's SLA clock (docs/sla.md) */
+	return upkeep_sla(s, sc->policy, sc->now, &(struct upkeep_stats){ 0 }, err);
 }

@@ -99,6 +99,46 @@ static int event_text(const struct event_row *e, void *payload, struct perr *err
 	return 0;
 }
 
+/*
+ * Downstream of a fixed finding (lineage): is it gone from the images and
+ * services its component ships in? "Fixed in code, still running in
+ * production" is a line here.
+ */
+static int lineage_text(const struct lineage_row *r, void *payload, struct perr *err)
+{
+	const struct finding *f = payload;
+
+	if (r->same_finding_id)
+		printf("  downstream %s: still there (finding %lld)\n", r->component,
+		       (long long)r->same_finding_id);
+	else if (f->fixed_at && r->last_scan > f->fixed_at)
+		printf("  downstream %s: gone\n", r->component);
+	else
+		printf("  downstream %s: not scanned since the fix\n", r->component);
+	return 0;
+}
+
+struct lineage_json {
+	struct jw *w;
+	int64_t fixed_at;
+};
+
+static int lineage_json(const struct lineage_row *r, void *payload, struct perr *err)
+{
+	struct lineage_json *lj = payload;
+
+	jw_obj_open(lj->w);
+	jw_kstr(lj->w, "component", r->component);
+	jw_ktime(lj->w, "last_scan", r->last_scan);
+	if (r->same_finding_id)
+		jw_kint(lj->w, "still_there", r->same_finding_id);
+	else
+		jw_knull(lj->w, "still_there");
+	jw_kbool(lj->w, "gone", !r->same_finding_id && lj->fixed_at && r->last_scan > lj->fixed_at);
+	jw_obj_close(lj->w);
+	return 0;
+}
+
 static int show_finding(const struct finding *f, void *payload, struct perr *err)
 {
 	struct show *sh = payload;
@@ -116,6 +156,12 @@ static int show_finding(const struct finding *f, void *payload, struct perr *err
 		jw_key(&sh->w, "events");
 		jw_arr_open(&sh->w);
 		if ((ret = store_events_each(sh->store, f->id, event_json, sh, err)) < 0)
+			return ret;
+		jw_arr_close(&sh->w);
+		jw_key(&sh->w, "downstream");
+		jw_arr_open(&sh->w);
+		if ((ret = store_lineage_each(sh->store, f->id, lineage_json,
+					      &(struct lineage_json){ &sh->w, f->fixed_at }, err)) < 0)
 			return ret;
 		jw_arr_close(&sh->w);
 		jw_obj_close(&sh->w);
@@ -137,6 +183,14 @@ static int show_finding(const struct finding *f, void *payload, struct perr *err
 	printf("  seen       %s .. %s, came back %ld time%s\n", t1, t2, f->recurrence,
 	       f->recurrence == 1 ? "" : "s");
 	printf("  risk       %s\n", f->risk >= 0 ? "scored" : "not scored yet");
+	if (f->sla_due && (status_is_active(f->status) || f->status == STATUS_RISK_ACCEPTED)) {
+		ptime_format(t1, f->sla_due);
+		printf("  sla due    %s%s\n", t1, f->status == STATUS_RISK_ACCEPTED ? " (paused: risk accepted)" : "");
+	}
+	if (f->status == STATUS_FIXED || f->status == STATUS_VERIFIED) {
+		if ((ret = store_lineage_each(sh->store, f->id, lineage_text, (void *)f, err)) < 0)
+			return ret;
+	}
 	printf("\nevidence (%ld):\n", f->evidence_count);
 	if ((ret = store_evidence_each(sh->store, f->id, evidence_text, sh, err)) < 0)
 		return ret;

@@ -66,3 +66,56 @@ bool lifecycle_vex(enum status *out, enum status cur, const char *vex_status)
 	}
 	return false;
 }
+
+/* Who may move a finding where by hand: allowed[from] is a bit set of targets. */
+#define B(s) (1u << (s))
+static const unsigned triage_allowed[STATUS__COUNT] = {
+	[STATUS_OPEN] = B(STATUS_TRIAGED) | B(STATUS_IN_PROGRESS) | B(STATUS_FALSE_POSITIVE) |
+			B(STATUS_WONT_FIX),
+	[STATUS_TRIAGED] = B(STATUS_OPEN) | B(STATUS_IN_PROGRESS) | B(STATUS_FALSE_POSITIVE) |
+			   B(STATUS_WONT_FIX),
+	[STATUS_IN_PROGRESS] = B(STATUS_TRIAGED) | B(STATUS_FALSE_POSITIVE) | B(STATUS_WONT_FIX),
+	[STATUS_REOPENED] = B(STATUS_TRIAGED) | B(STATUS_IN_PROGRESS) | B(STATUS_FALSE_POSITIVE) |
+			    B(STATUS_WONT_FIX),
+	[STATUS_FIXED] = B(STATUS_REOPENED),
+	[STATUS_VERIFIED] = B(STATUS_REOPENED),
+	[STATUS_RISK_ACCEPTED] = B(STATUS_REOPENED) | B(STATUS_FALSE_POSITIVE),
+	[STATUS_FALSE_POSITIVE] = B(STATUS_REOPENED),
+	[STATUS_WONT_FIX] = B(STATUS_REOPENED),
+};
+#undef B
+
+int lifecycle_triage(enum status from, enum status to, struct perr *err)
+{
+	if (from >= STATUS__COUNT || to >= STATUS__COUNT)
+		return perr_set(err, P_EINVALID, "unknown status");
+	if (from == to)
+		return perr_set(err, P_EINVALID, "the finding is already %s", status_name(to));
+	if (to == STATUS_RISK_ACCEPTED)
+		return perr_set(err, P_EINVALID, "a risk acceptance needs an approver and an expiry: use "
+				"'posture accept'");
+	if (to == STATUS_FIXED || to == STATUS_VERIFIED)
+		return perr_set(err, P_EINVALID, "'%s' comes from scans: a newer full scan that no longer "
+				"reports the finding (see docs/lifecycle.md)", status_name(to));
+	if (triage_allowed[from] & (1u << to))
+		return 0;
+	if (to == STATUS_OPEN)
+		return perr_set(err, P_EINVALID, "only a triaged finding goes back to open; one that is %s "
+				"is reopened ('reopened')", status_name(from));
+	if (to == STATUS_REOPENED)
+		return perr_set(err, P_EINVALID, "the finding is %s, not closed: only fixed, verified, "
+				"risk_accepted, false_positive and wont_fix findings are reopened",
+				status_name(from));
+	return perr_set(err, P_EINVALID, "a finding that is %s cannot become %s: reopen it first "
+			"('reopened')", status_name(from), status_name(to));
+}
+
+bool lifecycle_verified(const struct lineage_check *c, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!c[i].scanned_after_fix || c[i].still_there)
+			return false;
+	return n > 0;
+}

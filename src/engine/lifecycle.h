@@ -48,4 +48,28 @@ bool lifecycle_absent(enum status *out, enum status cur);
  */
 bool lifecycle_vex(enum status *out, enum status cur, const char *vex_status);
 
+/*
+ * A person sets a finding's status (posture triage). Returns 0 when the
+ * transition is allowed, else P_EINVALID with a message saying why and
+ * what to do instead (the table is in docs/lifecycle.md): risk_accepted
+ * comes only with an exception (posture accept), fixed and verified only
+ * from scans, and a closed finding must be reopened before anything else.
+ */
+int lifecycle_triage(enum status from, enum status to, struct perr *err);
+
+/*
+ * What one downstream component (an image the repo builds, a service the
+ * image runs as) says about a fixed finding.
+ */
+struct lineage_check {
+	bool scanned_after_fix;  /* a full scan of it ran after the fix */
+	bool still_there;        /* an active finding there is the same problem */
+};
+
+/*
+ * A fixed finding is verified when it has downstream components and every
+ * one was scanned after the fix without the problem.
+ */
+bool lifecycle_verified(const struct lineage_check *c, size_t n);
+
 #endif

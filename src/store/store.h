@@ -170,6 +170,7 @@ struct finding_filter {
 	const char *team;              /* owned by this team (its queue) */
 	int64_t since;                 /* first_seen >= since; 0 = any */
 	long limit;                    /* 0 = all */
+	bool fixed_in_code;            /* fixed, with downstream images/services (finding_lineage) */
 };
 
 typedef int (*finding_cb)(const struct finding *f, void *payload, struct perr *err);
@@ -573,6 +574,155 @@ typedef int (*store_coverage_cb)(const struct store_coverage_row *r, void *paylo
 /* Per active app and kind with any scan or finding: its last scan and tallies. */
 int store_coverage_each(struct store *s, store_coverage_cb cb, void *payload, struct perr *err);
 
+/* --- lifecycle: triage, exceptions, SLA clocks, verification (sqlite_lifecycle.c) --- */
+
+struct exception_entry;
+struct exception_list;
+
+/*
+ * A finding's status and the exception that covers it (0: none);
+ * P_ENOTFOUND with a message when there is no such finding.
+ */
+int store_finding_status(struct store *s, int64_t id, enum status *out, int64_t *exception_id,
+			 struct perr *err);
+/* Withdraw an exception (posture exceptions --revoke); P_ENOTFOUND when there is none in force. */
+int store_exception_revoke(struct store *s, int64_t id, int64_t now, struct perr *err);
+
+/*
+ * Move a finding to `to` and record the event. The finding's exception
+ * becomes exception_id (0: none); reopening clears fixed_at and
+ * verified_at; came_back adds one to recurrence (which starts a new SLA
+ * clock: see engine/sla.h).
+ */
+struct status_change {
+	int64_t finding_id, at, exception_id;
+	enum status from, to;
+	enum event_type event;
+	const char *actor, *reason;
+	bool came_back;
+};
+int store_finding_change(struct store *s, const struct status_change *c, struct perr *err);
+
+/*
+ * Who recorded an exception and when; for an entry of an exceptions file,
+ * the app whose ingest read it and the file's digest (NULL: none).
+ */
+struct exception_meta {
+	int64_t at;
+	const char *by, *source_app, *sha256;
+};
+int store_exception_add(struct store *s, const struct exception_entry *e, const struct exception_meta *m,
+			int64_t *id_out, struct perr *err);
+/* The exceptions in force at `now` (not revoked, not expired), oldest first, appended to l. */
+int store_exceptions_load(struct store *s, int64_t now, struct exception_list *l, struct perr *err);
+/* The digest of the entries in force from file `source` read for app `app` ("" when none). */
+int store_exceptions_source_sha(struct store *s, const char *source, const char *app,
+				char out[static 65], struct perr *err);
+/* Withdraw every entry from that file and app (a changed file replaces them). */
+int store_exceptions_revoke_source(struct store *s, const char *source, const char *app, int64_t now,
+				   long *revoked, struct perr *err);
+
+/*
+ * Findings exceptions may cover (active ones: those scan_id reported, or
+ * all when it is 0; none when only_lost), and covered ones whose exception
+ * was revoked or expired. Strings are borrowed for the call; cb may write.
+ */
+struct exception_candidate {
+	int64_t finding_id, exception_id;
+	enum status status;
+	const char *fingerprint, *rule, *package, *path, *app;
+	const char *vuln_ids;   /* JSON array text */
+};
+typedef int (*exception_candidate_cb)(const struct exception_candidate *c, void *payload,
+				      struct perr *err);
+int store_exception_candidates_each(struct store *s, int64_t scan_id, bool only_lost,
+				    exception_candidate_cb cb, void *payload, struct perr *err);
+
+/*
+ * Apply expiries: every finding an exception that expired by `now` covers
+ * is reopened, with an 'expired' event at the expiry time, and the
+ * exception is marked expired. Any command may call it first thing; it
+ * runs in the caller's transaction, or in its own when there is none.
+ */
+int store_expire_exceptions(struct store *s, int64_t now, long *reopened, struct perr *err);
+
+/* The risk register. */
+enum exception_which { EXC_ALL = 0, EXC_ACTIVE = 1, EXC_EXPIRING = 2, EXC_EXPIRED = 3 };
+struct exception_filter {
+	enum exception_which which;
+	int64_t now, within;      /* EXC_EXPIRING: expires in (now, now + within] */
+	const char *app;          /* NULL: any */
+};
+struct exception_row {
+	const struct exception_entry *e; /* borrowed for the call */
+	int64_t created_at, expired_at;
+	const char *created_by;
+	long findings;            /* findings it covers now */
+};
+typedef int (*exception_row_cb)(const struct exception_row *r, void *payload, struct perr *err);
+/* Exceptions (not revoked) by expiry, soonest first; those that never expire last. */
+int store_exceptions_each(struct store *s, const struct exception_filter *flt, exception_row_cb cb,
+			  void *payload, struct perr *err);
+
+/*
+ * SLA clocks whose inputs changed since they were computed (tier, a
+ * reopen, a risk acceptance, the KEV dueDate when kev_due_date): cb gets
+ * each with the stored clock; the rows are read first, so cb may write.
+ */
+struct sla_pending {
+	int64_t finding_id;
+	const char *tier, *sla_tier;       /* now, and when the clock was computed */
+	enum status status;
+	long recurrence, sla_recurrence;   /* sla_recurrence -1: never computed */
+	int64_t first_seen;
+	const char *kev_due;               /* earliest KEV dueDate of its CVEs (YYYY-MM-DD), or NULL */
+	int64_t start, due, paused_at, tier_at;
+	int64_t status_at;                 /* when it reached its status (0: unknown) */
+};
+typedef int (*sla_pending_cb)(const struct sla_pending *p, void *payload, struct perr *err);
+int store_sla_pending_each(struct store *s, bool kev_due_date, sla_pending_cb cb, void *payload,
+			   struct perr *err);
+struct sla_put {
+	int64_t finding_id, start, due, paused_at, tier_at;
+	const char *tier, *kev_due;        /* what the clock was computed from */
+	long recurrence;
+};
+int store_sla_put(struct store *s, const struct sla_put *p, struct perr *err);
+
+struct sla_filter {
+	const char *app, *team;   /* NULL: any */
+	int64_t now;
+};
+struct sla_row {
+	int64_t finding_id, due, paused_at, tier_at;
+	const char *app, *team, *title, *tier, *kev_due;
+	enum status status;
+};
+typedef int (*sla_row_cb)(const struct sla_row *r, void *payload, struct perr *err);
+/* Active and risk-accepted findings with a clock, soonest due first. */
+int store_sla_each(struct store *s, const struct sla_filter *flt, sla_row_cb cb, void *payload,
+		   struct perr *err);
+
+/*
+ * Lineage of a finding (the finding_lineage view): each component
+ * downstream of its component, the latest full scan that covered it (0:
+ * none) and a finding there that is the same problem and still present (0: none).
+ */
+struct lineage_row {
+	int64_t component_id, last_scan, same_finding_id;
+	const char *component;    /* "kind:ident" */
+};
+typedef int (*lineage_row_cb)(const struct lineage_row *r, void *payload, struct perr *err);
+int store_lineage_each(struct store *s, int64_t finding_id, lineage_row_cb cb, void *payload,
+		       struct perr *err);
+/* Fixed findings whose component has downstream components (*out is the caller's to xfree). */
+struct fixed_finding {
+	int64_t finding_id, fixed_at;
+};
+int store_fixed_with_lineage(struct store *s, struct fixed_finding **out, size_t *n_out,
+			     struct perr *err);
+/* Record the package (purl without version) of the SCA/container findings a scan reported. */
+int store_findings_fill_package(struct store *s, int64_t scan_id, struct perr *err);
 /* --- gate: baselines and the history of gate runs (store/sqlite_gate.c) --- */
 
 /* Called with each fingerprint of a baseline (borrowed for the call). */

@@ -78,6 +78,24 @@ test_expect_success 'database: risk_accepted, false_positive and wont_fix findin
 	posture gate --app web >/dev/null
 '
 
+test_expect_success 'database: an exception recorded with posture accept covers a report finding not yet stored' '
+	setup &&
+	cp "$FIXTURES/semgrep/oss.json" . &&
+	posture ingest --app web oss.json >/dev/null 2>&1 &&
+	posture accept --rule github-pat --app web --reason "rotated, history rewritten" --approver carol \
+		--expires 2026-03-01 >/dev/null &&
+	posture gate --app web --report fs-repo.json --format json >out &&
+	jq -r ".verdict, (.items[] | select(.rule_id == \"github-pat\") | .finding_id, .decision, .exception)" out >got &&
+	cat >expected <<-\EOT &&
+	warn
+	null
+	pass
+	exception 1: rotated, history rewritten (approved by carol)
+	EOT
+	test_cmp expected got &&
+	POSTURE_NOW=2026-03-01T00:00:00Z test_expect_code 1 posture gate --app web --report fs-repo.json >/dev/null
+'
+
 test_expect_success 'a bad exceptions file: exit 2, the file and the place' '
 	setup &&
 	test_expect_code 2 posture gate --no-db --app web --report fs-repo.json \

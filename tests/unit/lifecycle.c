@@ -91,6 +91,80 @@ static void test_lifecycle__vex(void **state)
 	assert_false(lifecycle_vex(&next, STATUS_OPEN, NULL));
 }
 
+/* Every (from, to) pair of the triage table: the allowed ones, and the message of the rest. */
+static void test_lifecycle__triage_table(void **state)
+{
+	static const char *const allowed[] = {
+		"open>triaged", "open>in_progress", "open>false_positive", "open>wont_fix",
+		"triaged>open", "triaged>in_progress", "triaged>false_positive", "triaged>wont_fix",
+		"in_progress>triaged", "in_progress>false_positive", "in_progress>wont_fix",
+		"reopened>triaged", "reopened>in_progress", "reopened>false_positive", "reopened>wont_fix",
+		"fixed>reopened", "verified>reopened", "risk_accepted>reopened",
+		"risk_accepted>false_positive", "false_positive>reopened", "wont_fix>reopened",
+	};
+	int from, to;
+	size_t i, n = 0;
+
+	for (from = 0; from < STATUS__COUNT; from++) {
+		for (to = 0; to < STATUS__COUNT; to++) {
+			struct perr err = PERR_INIT;
+			char pair[64];
+			bool want = false;
+			int ret = lifecycle_triage((enum status)from, (enum status)to, &err);
+
+			snprintf(pair, sizeof(pair), "%s>%s", status_name((enum status)from),
+				 status_name((enum status)to));
+			for (i = 0; i < ARRAY_SIZE(allowed); i++)
+				if (!strcmp(pair, allowed[i]))
+					want = true;
+			if (want) {
+				assert_int_equal(ret, 0);
+				n++;
+			} else {
+				assert_int_equal(ret, P_EINVALID);
+				assert_true(err.msg[0] != '\0');
+			}
+		}
+	}
+	assert_int_equal(n, ARRAY_SIZE(allowed));
+}
+
+static void test_lifecycle__triage_messages(void **state)
+{
+	struct perr err = PERR_INIT;
+
+	lifecycle_triage(STATUS_OPEN, STATUS_RISK_ACCEPTED, &err);
+	assert_string_equal(err.msg, "a risk acceptance needs an approver and an expiry: use 'posture accept'");
+	lifecycle_triage(STATUS_OPEN, STATUS_FIXED, &err);
+	assert_string_equal(err.msg, "'fixed' comes from scans: a newer full scan that no longer reports the "
+			    "finding (see docs/lifecycle.md)");
+	lifecycle_triage(STATUS_WONT_FIX, STATUS_TRIAGED, &err);
+	assert_string_equal(err.msg, "a finding that is wont_fix cannot become triaged: reopen it first "
+			    "('reopened')");
+	lifecycle_triage(STATUS_OPEN, STATUS_REOPENED, &err);
+	assert_string_equal(err.msg, "the finding is open, not closed: only fixed, verified, risk_accepted, "
+			    "false_positive and wont_fix findings are reopened");
+	lifecycle_triage(STATUS_IN_PROGRESS, STATUS_OPEN, &err);
+	assert_string_equal(err.msg, "only a triaged finding goes back to open; one that is in_progress is "
+			    "reopened ('reopened')");
+	lifecycle_triage(STATUS_TRIAGED, STATUS_TRIAGED, &err);
+	assert_string_equal(err.msg, "the finding is already triaged");
+}
+
+static void test_lifecycle__verified(void **state)
+{
+	struct lineage_check c[2] = { { true, false }, { true, false } };
+
+	assert_true(lifecycle_verified(c, 2));
+	c[1].still_there = true;
+	assert_false(lifecycle_verified(c, 2));
+	c[1].still_there = false;
+	c[0].scanned_after_fix = false;
+	assert_false(lifecycle_verified(c, 2));
+	/* nothing downstream: nothing to verify against */
+	assert_false(lifecycle_verified(c, 0));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -99,6 +173,9 @@ int main(void)
 		cmocka_unit_test(test_lifecycle__decisions_survive_rescans),
 		cmocka_unit_test(test_lifecycle__absent),
 		cmocka_unit_test(test_lifecycle__vex),
+		cmocka_unit_test(test_lifecycle__triage_table),
+		cmocka_unit_test(test_lifecycle__triage_messages),
+		cmocka_unit_test(test_lifecycle__verified),
 	};
 
 	return cmocka_run_group_tests_name("lifecycle", tests, NULL, NULL);
