@@ -45,7 +45,8 @@ struct pending {
 
 /* A stored finding's fields the output needs (DB mode), by id. */
 struct stored {
-	const char *fingerprint, *rule_id, *path, *tool, *package;
+	const char *fingerprint, *rule_id, *path, *tool, *help, *help_uri;
+	unsigned start_line, end_line;
 	long recurrence;
 };
 
@@ -413,6 +414,22 @@ static int remember_stored(const struct finding *f, void *payload, struct perr *
 	return 0;
 }
 
+static int remember_detail(const struct store_gate_detail *d, void *payload, struct perr *err)
+{
+	struct gate *g = payload;
+	struct stored *st;
+	char key[24];
+
+	snprintf(key, sizeof(key), "%lld", (long long)d->finding_id);
+	if (!(st = strmap_get(&g->by_id, key)))
+		return 0;
+	st->start_line = d->start_line;
+	st->end_line = d->end_line;
+	st->help = keep(g, d->help);
+	st->help_uri = keep(g, d->help_uri);
+	return 0;
+}
+
 /* Vulnerability ids from a JSON array of plain ids, into the arena (for exceptions). */
 static void vulns_of(struct gate *g, const char *json, struct strlist *out)
 {
@@ -449,6 +466,10 @@ static int on_scored(const struct risk_row *row, const struct risk_input *in,
 		it->rule_id = st->rule_id;
 		it->path = st->path;
 		it->tool = st->tool;
+		it->start_line = st->start_line;
+		it->end_line = st->end_line;
+		it->description = st->help;
+		it->help_uri = st->help_uri;
 		it->recurrence = st->recurrence > 0 || row->status == STATUS_REOPENED;
 	}
 	it->is_new = g->have_baseline ? !(it->fingerprint && strmap_get(&g->baseline, it->fingerprint)) :
@@ -466,7 +487,8 @@ static int evaluate_database(struct gate *g, struct perr *err)
 	struct scoring_stats stats;
 	int ret;
 
-	if ((ret = store_findings_each(g->store, &filter, remember_stored, g, err)) < 0)
+	if ((ret = store_findings_each(g->store, &filter, remember_stored, g, err)) < 0 ||
+	    (ret = store_gate_details_each(g->store, g->app_id, remember_detail, g, err)) < 0)
 		return ret;
 	g->sc.dry_run = true;
 	g->sc.observe = on_scored;

@@ -204,3 +204,37 @@ int store_gate_history_each(struct store *s, const char *app, store_gate_history
 		ret = store__error(s, err, "read the gate history");
 	return ret;
 }
+
+int store_gate_details_each(struct store *s, int64_t app_id, store_gate_detail_cb cb, void *payload,
+			    struct perr *err)
+{
+	static const char sql[] =
+		"SELECT f.id, e.record ->> '$.location.start_line', e.record ->> '$.location.end_line',"
+		" coalesce(e.record ->> '$.remediation', e.record ->> '$.description'),"
+		" e.record ->> '$.help_uri'"
+		" FROM findings f JOIN evidence e ON e.id = (SELECT min(id) FROM evidence WHERE finding_id = f.id)"
+		" WHERE f.app_id = ?1 AND f.status IN ('open', 'triaged', 'in_progress', 'reopened')";
+	sqlite3_stmt *st = store__prepare(s, sql, err);
+	int rc, ret = 0;
+
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, app_id);
+	while ((rc = store__step(s, st)) == SQLITE_ROW) {
+		sqlite3_int64 start = sqlite3_column_int64(st, 1), end = sqlite3_column_int64(st, 2);
+		struct store_gate_detail d = {
+			.finding_id = sqlite3_column_int64(st, 0),
+			.start_line = start > 0 && start < UINT_MAX ? (unsigned)start : 0,
+			.end_line = end > 0 && end < UINT_MAX ? (unsigned)end : 0,
+			.help = store__col_text(st, 3),
+			.help_uri = store__col_text(st, 4),
+		};
+
+		if ((ret = cb(&d, payload, err)) < 0)
+			break;
+	}
+	sqlite3_reset(st);
+	if (!ret && rc != SQLITE_DONE)
+		ret = store__error(s, err, "read finding details");
+	return ret;
+}

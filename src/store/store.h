@@ -743,6 +743,21 @@ int store_gate_branch_fingerprints(struct store *s, int64_t app_id, const char *
 				   long *scans, store_fingerprint_cb cb, void *payload,
 				   struct perr *err);
 
+/*
+ * What the outputs show of each active finding of the app, from its first
+ * evidence row: the line range (0: none), help text and URI (NULL: none);
+ * strings borrowed for the call.
+ */
+struct store_gate_detail {
+	int64_t finding_id;
+	unsigned start_line, end_line;
+	const char *help, *help_uri;
+};
+typedef int (*store_gate_detail_cb)(const struct store_gate_detail *d, void *payload,
+				    struct perr *err);
+int store_gate_details_each(struct store *s, int64_t app_id, store_gate_detail_cb cb, void *payload,
+			    struct perr *err);
+
 struct store_gate_run {
 	const char *app, *source, *baseline, *policy_digest, *verdict;
 	int64_t at;

@@ -20,8 +20,8 @@ test_expect_success 'database, no baseline: every active finding counts as new; 
 	summary <out >got &&
 	echo "[\"block\",null,8,1,6,1]" >expected &&
 	test_cmp expected got &&
-	jq -r ".items[0] | [.decision, .rule_id, .why] | @tsv" out >first &&
-	printf "block\tgithub-pat\tnew; the tier blocks\n" >expected &&
+	jq -r ".items[0] | [.decision, .rule_id, .why, .path, .line] | @tsv" out >first &&
+	printf "block\tgithub-pat\tnew; the tier blocks\tsrc/settings.py\t41\n" >expected &&
 	test_cmp expected first
 '
 
