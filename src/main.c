@@ -30,6 +30,7 @@ static const struct cmd commands[] = {
 	{ "accept", cmd_accept, CMD_DB_RW, "record an exception: a risk acceptance or a false positive" },
 	{ "exceptions", cmd_exceptions, CMD_DB_RW, "the risk register: exceptions in force, expiring, expired" },
 	{ "sla", cmd_sla, CMD_DB_RW, "findings by SLA due date: breached, due soon" },
+	{ "gate", cmd_gate, CMD_NO_DB, "may this change ship? the policy's gate over findings or reports" },
 };
 
 static void usage(FILE *out)

@@ -42,5 +42,6 @@ int cmd_triage(int argc, const char **argv, struct ctx *ctx);
 int cmd_accept(int argc, const char **argv, struct ctx *ctx);
 int cmd_exceptions(int argc, const char **argv, struct ctx *ctx);
 int cmd_sla(int argc, const char **argv, struct ctx *ctx);
+int cmd_gate(int argc, const char **argv, struct ctx *ctx);
 
 #endif

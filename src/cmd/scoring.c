@@ -500,6 +500,34 @@ static int score_row(const struct risk_row *row, void *payload, struct perr *err
 	return 0;
 }
 
+int scoring_feeds(struct scoring *sc, struct store *s, struct perr *err)
+{
+	int ret;
+
+	sc->store = s;
+	clear_kev(sc);
+	clear_epss(sc);
+	memset(&sc->epss, 0, sizeof(sc->epss));
+	memset(&sc->kev, 0, sizeof(sc->kev));
+	if (!s)
+		return 0;
+	if ((ret = store_feed_current(s, "epss", &sc->epss, err)) < 0 ||
+	    (ret = store_feed_current(s, "kev", &sc->kev, err)) < 0)
+		return ret;
+	return store_kev_each(s, load_kev, sc, err);
+}
+
+int scoring_score(struct scoring *sc, const struct risk_row *row, struct risk_input *in,
+		  char cve[static 32], struct risk_result *out, struct perr *err)
+{
+	int ret;
+
+	if ((ret = build_input(sc, in, row, cve, err)) < 0)
+		return ret;
+	risk_score(out, sc->policy, in);
+	return 0;
+}
+
 int scoring_run(struct scoring *sc, struct store *s, const struct risk_scope *scope,
 		struct scoring_stats *stats, struct perr *err)
 {
@@ -514,12 +542,7 @@ int scoring_run(struct scoring *sc, struct store *s, const struct risk_scope *sc
 		return ret;
 	if (rescore_all && !scope->finding_id)
 		scope = &all;
-	if ((ret = store_feed_current(s, "epss", &sc->epss, err)) < 0 ||
-	    (ret = store_feed_current(s, "kev", &sc->kev, err)) < 0)
-		return ret;
-	clear_kev(sc);
-	clear_epss(sc);
-	if ((ret = store_kev_each(s, load_kev, sc, err)) < 0)
+	if ((ret = scoring_feeds(sc, s, err)) < 0)
 		return ret;
 	if ((ret = store_risk_each(s, scope, &stats->scope, score_row, sc, err)) < 0 || sc->dry_run)
 		return ret;

@@ -76,6 +76,16 @@ int scoring_run(struct scoring *sc, struct store *s, const struct risk_scope *sc
 		struct scoring_stats *stats, struct perr *err);
 void scoring_release(struct scoring *sc);
 
+/*
+ * Scoring findings that are not stored (the gate reading a report): read
+ * the feeds of s once (s NULL: no database, so no feeds), then score each
+ * row built as store_risk_each() would build it. Writes nothing; in
+ * points into row and cve, which must outlive its use.
+ */
+int scoring_feeds(struct scoring *sc, struct store *s, struct perr *err);
+int scoring_score(struct scoring *sc, const struct risk_row *row, struct risk_input *in,
+		  char cve[static 32], struct risk_result *out, struct perr *err);
+
 /* The explanation of one scoring as JSON (what finding_risk stores). */
 void scoring_explanation(struct scoring *sc, struct jw *w, const struct risk_input *in,
 			 const struct risk_result *r);

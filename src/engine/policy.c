@@ -29,7 +29,8 @@ int tier_parse(enum tier *out, const char *s)
 
 const char *gate_mode_name(enum gate_mode g)
 {
-	return g == GATE_BLOCK ? "block" : g == GATE_WARN ? "warn" : "off";
+	return g == GATE_BLOCK ? "block" : g == GATE_WARN ? "warn" :
+	       g == GATE_BLOCK_RECURRENCE ? "block_recurrence" : "off";
 }
 
 /*
@@ -525,8 +526,11 @@ static int gate_pair(struct loader *l, const char *key, const yaml_node_t *k,
 		l->p->gate[t] = GATE_WARN;
 	else if (!strcmp(scalar(v), "off"))
 		l->p->gate[t] = GATE_OFF;
+	else if (!strcmp(scalar(v), "block_recurrence"))
+		l->p->gate[t] = GATE_BLOCK_RECURRENCE;
 	else
-		return fail(l, v, "'%.40s' is not a gate mode (block, warn, off)", scalar(v));
+		return fail(l, v, "'%.40s' is not a gate mode (block, block_recurrence, warn, off)",
+			    scalar(v));
 	return 0;
 }
 

@@ -33,7 +33,11 @@ enum tier { TIER_LOW = 0, TIER_MEDIUM, TIER_HIGH, TIER_CRITICAL, TIER__COUNT };
 const char *tier_name(enum tier t);
 int tier_parse(enum tier *out, const char *s);
 
-enum gate_mode { GATE_OFF = 0, GATE_WARN, GATE_BLOCK };
+/*
+ * GATE_BLOCK_RECURRENCE: a new finding of the tier warns, but one that came
+ * back after it was fixed (a recurrence) blocks.
+ */
+enum gate_mode { GATE_OFF = 0, GATE_WARN, GATE_BLOCK, GATE_BLOCK_RECURRENCE };
 const char *gate_mode_name(enum gate_mode g);
 
 struct policy_entry {

@@ -723,5 +723,69 @@ int store_fixed_with_lineage(struct store *s, struct fixed_finding **out, size_t
 			     struct perr *err);
 /* Record the package (purl without version) of the SCA/container findings a scan reported. */
 int store_findings_fill_package(struct store *s, int64_t scan_id, struct perr *err);
+/* --- gate: baselines and the history of gate runs (store/sqlite_gate.c) --- */
+
+/* Called with each fingerprint of a baseline (borrowed for the call). */
+typedef int (*store_fingerprint_cb)(const char *fingerprint, void *payload, struct perr *err);
+/*
+ * The fingerprints of the app's findings that scan scan_id reported (an
+ * evidence row of one of the scan's tools spans it). P_ENOTFOUND with a
+ * message when there is no such scan.
+ */
+int store_gate_scan_fingerprints(struct store *s, int64_t app_id, int64_t scan_id,
+				 store_fingerprint_cb cb, void *payload, struct perr *err);
+/*
+ * The same for the latest scan of each format and component of the app on
+ * a branch; *scans gets how many scans that is. P_ENOTFOUND with a message
+ * when the branch has no scan of the app.
+ */
+int store_gate_branch_fingerprints(struct store *s, int64_t app_id, const char *branch,
+				   long *scans, store_fingerprint_cb cb, void *payload,
+				   struct perr *err);
+
+/*
+ * What the outputs show of each active finding of the app, from its first
+ * evidence row: the line range (0: none), help text and URI (NULL: none);
+ * strings borrowed for the call.
+ */
+struct store_gate_detail {
+	int64_t finding_id;
+	unsigned start_line, end_line;
+	const char *help, *help_uri;
+};
+typedef int (*store_gate_detail_cb)(const struct store_gate_detail *d, void *payload,
+				    struct perr *err);
+int store_gate_details_each(struct store *s, int64_t app_id, store_gate_detail_cb cb, void *payload,
+			    struct perr *err);
+
+struct store_gate_run {
+	const char *app, *source, *baseline, *policy_digest, *verdict;
+	int64_t at;
+	long findings, blocking, warnings, would_block;
+};
+struct store_gate_item {
+	const char *fingerprint, *rule_id, *tier, *decision, *title;
+	int64_t finding_id;    /* 0: not stored */
+	bool would_block;
+};
+int store_gate_run_add(struct store *s, const struct store_gate_run *run, int64_t *id_out,
+		       struct perr *err);
+int store_gate_item_add(struct store *s, int64_t run_id, const struct store_gate_item *it,
+			struct perr *err);
+
+/* Per app (NULL: all): how many runs, and how many blocked. */
+int store_gate_runs_count(struct store *s, const char *app, long *runs, long *blocked,
+			  long *would_block_runs, struct perr *err);
+struct store_gate_history_row {
+	const char *tier, *rule_id, *title;   /* title: the latest item's */
+	long runs;                            /* runs it blocked or would have blocked in */
+	long would_block, blocked;            /* items */
+	int64_t last_at;
+};
+typedef int (*store_gate_history_cb)(const struct store_gate_history_row *r, void *payload,
+				     struct perr *err);
+/* Per tier and rule, most often would-have-blocked first. */
+int store_gate_history_each(struct store *s, const char *app, store_gate_history_cb cb,
+			    void *payload, struct perr *err);
 
 #endif

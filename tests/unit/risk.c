@@ -120,7 +120,8 @@ static void test_risk__defaults_are_their_canonical_text(void **state)
 static void test_risk__file_merges_over_defaults(void **state)
 {
 	struct policy *p = load("score:\n  exposure:\n    internet: 20\n    dmz: 3\n"
-				"  epss: []\nrules: []\ntiers: {critical: 80}\ngate: {low: warn}\n");
+				"  epss: []\nrules: []\ntiers: {critical: 80}\n"
+				"gate: {low: warn, medium: block_recurrence}\n");
 	double v;
 
 	assert_true(policy_table_get(&p->exposure, "internet", &v));
@@ -136,6 +137,8 @@ static void test_risk__file_merges_over_defaults(void **state)
 	assert_int_equal(p->tier_min[TIER_CRITICAL], 80);
 	assert_int_equal(p->tier_min[TIER_HIGH], 45);
 	assert_int_equal(p->gate[TIER_LOW], GATE_WARN);
+	assert_int_equal(p->gate[TIER_MEDIUM], GATE_BLOCK_RECURRENCE);
+	assert_int_equal(p->gate[TIER_HIGH], GATE_BLOCK);
 	policy_free(p);
 }
 
@@ -223,7 +226,7 @@ static void test_risk__loader_errors_name_line_and_column(void **state)
 	load_fails("tiers: {low: 5}\n", "test.yaml:1:1: tiers: low must be 0: every finding has a tier");
 	load_fails("sla_days: {high: 2.5}\n", "test.yaml:1:18: sla_days.high: '2.5' is not a whole number");
 	load_fails("gate: {high: stop}\n",
-		   "test.yaml:1:14: gate.high: 'stop' is not a gate mode (block, warn, off)");
+		   "test.yaml:1:14: gate.high: 'stop' is not a gate mode (block, block_recurrence, warn, off)");
 	load_fails("score:\n  reachability: {maybe: 1}\n",
 		   "test.yaml:2:18: score.reachability: unknown key 'maybe' (expected reachable, imported, "
 		   "not_reachable, unknown)");
