@@ -26,6 +26,8 @@ static const struct cmd commands[] = {
 	{ "rescore", cmd_rescore, CMD_DB_RW, "score every active finding again (policy, feeds, age)" },
 	{ "policy", cmd_policy, CMD_NO_DB, "show the risk policy, or test a candidate against current findings" },
 	{ "inventory", cmd_inventory, CMD_NO_DB, "apps, owners and assets: load posture.yaml, list, show" },
+	{ "groups", cmd_groups, CMD_DB_RO, "root causes: findings one change fixes, by risk removed" },
+	{ "trace", cmd_trace, CMD_DB_RO, "how one vulnerability or package collapsed across tools into findings" },
 };
 
 static void usage(FILE *out)

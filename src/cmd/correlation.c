@@ -341,9 +341,14 @@ static const char *keep(struct arena *a, const char *cur, const char *v)
 	return cur || !v ? cur : arena_strdup(a, v);
 }
 
-/* Where an upgrade is made: the repo upstream of the component, else the component. */
+/*
+ * Where the change is made: for a package of the code (sca), the repo
+ * upstream of the component; for a package of an image (container), the
+ * image; else the component itself.
+ */
 static int fix_location(struct group_acc *g, const char **out, struct perr *err)
 {
+	const char *want = g->kind == KIND_CONTAINER ? "image" : "repo";
 	const struct store_lineage *line;
 	size_t i, self = SIZE_MAX;
 	int ret;
@@ -356,7 +361,7 @@ static int fix_location(struct group_acc *g, const char **out, struct perr *err)
 	for (i = 0; i < line->n; i++) {
 		if (line->ids[i] == g->component_id)
 			self = i;
-		if (line->up[i] && !strcmp(line->kinds[i], "repo")) {
+		if (line->up[i] && !strcmp(line->kinds[i], want)) {
 			*out = arena_printf(&g->a, "%s:%s", line->kinds[i], line->idents[i]);
 			return 0;
 		}

@@ -629,3 +629,38 @@ int store__correlate_rehome(struct store *s, int64_t finding_id, int64_t app_id,
 	}
 	return 0;
 }
+
+int store_trace_evidence(struct store *s, int64_t finding_id, store_trace_cb cb, void *payload,
+			 struct perr *err)
+{
+	static const char sql[] =
+		"SELECT e.first_scan_id, e.last_scan_id, e.first_seen, e.last_seen, e.present, e.tool,"
+		" c.kind || ':' || c.ident, coalesce(e.record -> '$.vuln_ids', '[]'),"
+		" coalesce(e.record ->> '$.location.purl',"
+		"  (e.record ->> '$.location.path') || coalesce(':' || (e.record ->> '$.location.start_line'), ''),"
+		"  e.record ->> '$.location.url', e.record ->> '$.location.image'), e.severity"
+		" FROM evidence e LEFT JOIN components c ON c.id = e.component_id"
+		" WHERE e.finding_id = ?1 ORDER BY e.first_seen, e.first_scan_id, e.id";
+	sqlite3_stmt *st = NULL;
+	int rc, ret = 0;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return store__error(s, err, "read evidence");
+	sqlite3_bind_int64(st, 1, finding_id);
+	while ((rc = store__step(s, st)) == SQLITE_ROW) {
+		struct store_trace_row r = {
+			.first_scan_id = sqlite3_column_int64(st, 0), .last_scan_id = sqlite3_column_int64(st, 1),
+			.first_seen = sqlite3_column_int64(st, 2), .last_seen = sqlite3_column_int64(st, 3),
+			.present = sqlite3_column_int(st, 4) != 0, .tool = store__col_text(st, 5),
+			.component = store__col_text(st, 6), .vuln_ids = store__col_text(st, 7),
+			.where = store__col_text(st, 8), .severity = (enum severity)sqlite3_column_int(st, 9),
+		};
+
+		if ((ret = cb(&r, payload, err)) < 0)
+			break;
+	}
+	if (!ret && rc != SQLITE_DONE)
+		ret = store__error(s, err, "read evidence");
+	sqlite3_finalize(st);
+	return ret;
+}

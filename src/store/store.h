@@ -700,6 +700,19 @@ typedef int (*store_id_cb)(int64_t id, void *payload, struct perr *err);
 int store_group_findings(struct store *s, int64_t group_id, store_id_cb cb, void *payload,
 			 struct perr *err);
 
+/* trace: one evidence row with where it was seen. */
+struct store_trace_row {
+	int64_t first_scan_id, last_scan_id, first_seen, last_seen;
+	bool present;
+	const char *tool, *component;            /* component "kind:ident", NULL: the app */
+	const char *vuln_ids;                    /* JSON array text */
+	const char *where;                       /* purl, path:line, URL or image */
+	enum severity severity;
+};
+typedef int (*store_trace_cb)(const struct store_trace_row *r, void *payload, struct perr *err);
+/* The evidence rows of a finding, oldest first. */
+int store_trace_evidence(struct store *s, int64_t finding_id, store_trace_cb cb, void *payload,
+			 struct perr *err);
 /* trace: the findings that hold a correlation key matching the SQL LIKE pattern. */
 int store_corr_findings_like(struct store *s, const char *pattern, store_id_cb cb, void *payload,
 			     struct perr *err);
