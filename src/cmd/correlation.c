@@ -342,13 +342,14 @@ static const char *keep(struct arena *a, const char *cur, const char *v)
 }
 
 /*
- * Where the change is made: for a package of the code (sca), the repo
- * upstream of the component; for a package of an image (container), the
- * image; else the component itself.
+ * Where the change is made: for an operating system package, the image
+ * (its Dockerfile); for any other package, the repo upstream of the
+ * component (its manifest), whichever tool saw it first; else the
+ * component itself.
  */
 static int fix_location(struct group_acc *g, const char **out, struct perr *err)
 {
-	const char *want = g->kind == KIND_CONTAINER ? "image" : "repo";
+	const char *want = correlate_os_package(g->purl) ? "image" : "repo";
 	const struct store_lineage *line;
 	size_t i, self = SIZE_MAX;
 	int ret;

@@ -223,7 +223,7 @@ const char *correlate_fix_version(const char *installed, const struct strlist *f
 	return best;
 }
 
-static bool is_os_package(const char *purl)
+bool correlate_os_package(const char *purl)
 {
 	return purl && (!strncmp(purl, "pkg:deb/", 8) || !strncmp(purl, "pkg:apk/", 8) ||
 			!strncmp(purl, "pkg:rpm/", 8) || !strncmp(purl, "pkg:alpm/", 9));
@@ -259,7 +259,7 @@ void correlate_group(struct group_key *out, const struct group_input *in, struct
 	/* a change fixes it only when some version does */
 	if (!(to = correlate_fix_version(in->version, in->fixed_versions)))
 		return;
-	if (in->kind == KIND_CONTAINER && is_os_package(in->purl) && in->base_image &&
+	if (in->kind == KIND_CONTAINER && correlate_os_package(in->purl) && in->base_image &&
 	    !installed_by_image(in->layer_created_by)) {
 		out->kind = GROUP_BASE_IMAGE;
 		out->gkey = arena_printf(a, "base %s", in->base_image);

@@ -58,6 +58,9 @@ int correlate_version_cmp(const char *a, const char *b);
 /* The lowest of `fixed` above `installed` (NULL installed: the lowest), or NULL. */
 const char *correlate_fix_version(const char *installed, const struct strlist *fixed);
 
+/* A package of the operating system (deb, apk, rpm, alpm purls). */
+bool correlate_os_package(const char *purl);
+
 /* What one finding tells about its root cause (read from its evidence). */
 struct group_input {
 	enum kind kind;

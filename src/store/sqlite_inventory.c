@@ -695,6 +695,8 @@ int store_component_merge(struct store *s, int64_t from_id, int64_t to_id, int64
 		"UPDATE scans SET component_id = ?2 WHERE component_id = ?1",
 		"UPDATE evidence SET component_id = ?2 WHERE component_id = ?1",
 		"UPDATE component_keys SET component_id = ?2 WHERE component_id = ?1",
+		/* correlation follows the lineage of the component the keys were seen on */
+		"UPDATE correlation_keys SET component_id = ?2 WHERE component_id = ?1",
 		retire,
 	};
 	size_t i;
