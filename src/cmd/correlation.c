@@ -282,7 +282,7 @@ int correlator_validate(struct correlator *c, int64_t app_id, int64_t scan_id, i
 			goto done;
 		for (j = 0; j < code.n; j++) {
 			const char *family = shared_family(&code.v[j], &dyn.v[i]);
-			bool added;
+			bool first;
 			char reason[1024];
 			struct event e = {
 				.finding_id = code.v[j].id, .at = at, .type = EVENT_VALIDATED,
@@ -292,9 +292,10 @@ int correlator_validate(struct correlator *c, int64_t app_id, int64_t scan_id, i
 			if (!family || !behind(line, dyn.v[i].component_id, code.v[j].component_id))
 				continue;
 			if ((ret = store_relation_put(c->store, code.v[j].id, dyn.v[i].id, family, at, scan_id,
-						      &added, err)) < 0)
+						      &first, err)) < 0)
 				goto done;
-			if (!added)
+			/* the history says when it was first confirmed; show lists every link */
+			if (!first)
 				continue;
 			snprintf(reason, sizeof(reason), "%s confirmed by finding %lld (%s%s%s)", family,
 				 (long long)dyn.v[i].id, dyn.v[i].title ? dyn.v[i].title : "dynamic test",

@@ -34,8 +34,9 @@ int correlator_note(struct correlator *c, const struct evidence *ev, int64_t fin
 
 /*
  * Link the app's DAST/API findings with the code findings of the same
- * weakness family on the components behind them; each code finding newly
- * validated gets a 'validated' event and its id appended to *ids.
+ * weakness family on the components behind them; each code finding
+ * validated for the first time gets a 'validated' event and its id
+ * appended to *ids.
  */
 int correlator_validate(struct correlator *c, int64_t app_id, int64_t scan_id, int64_t at,
 			int64_t **ids, size_t *nids, size_t *ids_alloc, struct perr *err);

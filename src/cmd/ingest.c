@@ -581,7 +581,6 @@ static int ingest_file(struct ctx *ctx, const struct ingest_args *a, const char 
 	struct ingest in;
 	char digest[65];
 	const char *app = a->app ? a->app : DEFAULT_APP;
-	size_t i;
 	int ret;
 
 	memset(&in, 0, sizeof(in));
@@ -632,10 +631,14 @@ static int ingest_file(struct ctx *ctx, const struct ingest_args *a, const char 
 			       .app_id = in.scan.app_id }, &(struct scoring_stats){ 0 }, err)) < 0)
 		goto fail;
 	/* code findings a DAST finding validated now: validation is a risk factor */
-	for (i = 0; i < in.nvalidated; i++)
-		if ((ret = scoring_run(a->scoring, ctx->store, &(struct risk_scope){ .finding_id = in.validated[i] },
-				       &(struct scoring_stats){ 0 }, err)) < 0)
-			goto fail;
+	if (in.nvalidated == 1)
+		ret = scoring_run(a->scoring, ctx->store, &(struct risk_scope){ .finding_id = in.validated[0] },
+				  &(struct scoring_stats){ 0 }, err);
+	else if (in.nvalidated)
+		ret = scoring_run(a->scoring, ctx->store, &(struct risk_scope){ .app_id = in.scan.app_id },
+				  &(struct scoring_stats){ 0 }, err);
+	if (ret < 0)
+		goto fail;
 	if ((ret = store_commit(ctx->store, err)) < 0)
 		goto fail;
 	print_summary(path, &in.scan, in.packages, in.vex_statements, in.vex_applied, in.correlated,

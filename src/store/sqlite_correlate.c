@@ -258,7 +258,7 @@ int store_cwe_findings_each(struct store *s, int64_t app_id, bool dynamic, store
 }
 
 int store_relation_put(struct store *s, int64_t finding_id, int64_t related_id, const char *family,
-		       int64_t at, int64_t scan_id, bool *added, struct perr *err)
+		       int64_t at, int64_t scan_id, bool *first, struct perr *err)
 {
 	static const char ins[] =
 		"INSERT OR IGNORE INTO finding_relations (finding_id, related_id, relation, family, at, scan_id)"
@@ -267,7 +267,7 @@ int store_relation_put(struct store *s, int64_t finding_id, int64_t related_id, 
 	sqlite3_stmt *st = store__prepare(s, ins, err);
 	int ret;
 
-	*added = false;
+	*first = false;
 	if (!st)
 		return err->code;
 	sqlite3_bind_int64(st, 1, finding_id);
@@ -279,12 +279,14 @@ int store_relation_put(struct store *s, int64_t finding_id, int64_t related_id, 
 		return ret;
 	if (!sqlite3_changes(s->db))
 		return 0;
-	*added = true;
 	if (!(st = store__prepare(s, mark, err)))
 		return err->code;
 	sqlite3_bind_int64(st, 1, finding_id);
 	sqlite3_bind_int64(st, 2, at);
-	return store__step_done(s, st, err, "mark finding validated");
+	if ((ret = store__step_done(s, st, err, "mark finding validated")) < 0)
+		return ret;
+	*first = sqlite3_changes(s->db) > 0;
+	return 0;
 }
 
 int store_relations_each(struct store *s, int64_t finding_id, store_relation_cb cb, void *payload,

@@ -641,12 +641,12 @@ typedef int (*store_cwe_finding_cb)(const struct store_cwe_finding *f, void *pay
 int store_cwe_findings_each(struct store *s, int64_t app_id, bool dynamic, store_cwe_finding_cb cb,
 			    void *payload, struct perr *err);
 /*
- * Record that `related_id` (DAST/API) validates `finding_id` (code);
- * *added says whether the link is new, in which case the finding is
- * marked validated (validated_at) when it was not yet.
+ * Record that `related_id` (DAST/API) validates `finding_id` (code) and
+ * mark the finding validated (validated_at); *first says whether it was
+ * not validated before.
  */
 int store_relation_put(struct store *s, int64_t finding_id, int64_t related_id, const char *family,
-		       int64_t at, int64_t scan_id, bool *added, struct perr *err);
+		       int64_t at, int64_t scan_id, bool *first, struct perr *err);
 struct store_relation_row {
 	int64_t finding_id, related_id, at;
 	const char *relation, *family, *tool, *title, *path;  /* of the other finding */
