@@ -13,8 +13,21 @@ struct lineage_entry {
 	struct store_lineage line;
 };
 
+/*
+ * Which tools hold keys in an app, as of this ingest: most reports land in
+ * an app where no other tool has keys yet (a first scan, a re-scan of the
+ * only tool), and then no key can match and none is looked up.
+ */
+struct app_tools {
+	int64_t app_id;
+	int n;              /* 0, 1 (tool) or 2: several */
+	char tool[128];
+};
+
 struct correlator {
 	struct store *store;
+	struct app_tools *apps;
+	size_t napps, apps_alloc;
 	struct arena arena;       /* lineage cache: lives as long as the ingest */
 	struct arena tmp;         /* one evidence record's keys */
 	struct lineage_entry *lines;
@@ -43,6 +56,7 @@ void correlator_free(struct correlator *c)
 	arena_release(&c->arena);
 	arena_release(&c->tmp);
 	xfree(c->lines);
+	xfree(c->apps);
 	xfree(c);
 }
 
@@ -94,6 +108,32 @@ static int on_candidate(int64_t finding_id, int64_t component_id, void *payload,
 	return 1;  /* the lowest id wins: stop */
 }
 
+static int app_tools(struct correlator *c, int64_t app_id, struct app_tools **out, struct perr *err)
+{
+	struct app_tools *t;
+	size_t i;
+
+	for (i = 0; i < c->napps; i++)
+		if (c->apps[i].app_id == app_id) {
+			*out = &c->apps[i];
+			return 0;
+		}
+	ALLOC_GROW(c->apps, c->napps + 1, c->apps_alloc);
+	t = &c->apps[c->napps++];
+	t->app_id = app_id;
+	*out = t;
+	return store_corr_tools(c->store, app_id, t->tool, sizeof(t->tool), &t->n, err);
+}
+
+/* Whether a key of this type could match anything in the app. */
+static bool may_match(const struct app_tools *t, enum corr_key_type type, const char *tool)
+{
+	if (!t->n)
+		return false;
+	/* SAST keys only match other tools' */
+	return type != CORR_SAST || t->n > 1 || strcmp(t->tool, tool);
+}
+
 static bool correlates(enum kind k)
 {
 	return k == KIND_SCA || k == KIND_CONTAINER || k == KIND_SECRET || k == KIND_SAST;
@@ -104,6 +144,7 @@ int correlator_find(struct correlator *c, const struct evidence *ev, int64_t app
 {
 	struct strlist aliases = { 0 };
 	struct candidate cand = { 0 };
+	struct app_tools *tools;
 	size_t i;
 	int ret;
 
@@ -115,14 +156,16 @@ int correlator_find(struct correlator *c, const struct evidence *ev, int64_t app
 	c->component_id = component_id;
 	if (!correlates(ev->kind) && !ev->secret_hash)
 		return P_ENOTFOUND;
-	if (ev->kind == KIND_SCA || ev->kind == KIND_CONTAINER)
+	if ((ret = app_tools(c, app_id, &tools, err)) < 0)
+		return ret;
+	correlate_tool_name(c->tool, sizeof(c->tool), ev->tool);
+	if (tools->n && (ev->kind == KIND_SCA || ev->kind == KIND_CONTAINER))
 		for (i = 0; i < ev->vuln_ids.n; i++)
 			if ((ret = store_aliases_get(c->store, ev->vuln_ids.v[i], &c->tmp, &aliases, err)) < 0)
 				return ret;
 	correlate_keys(&c->keys, ev, &aliases, &c->tmp);
-	if (!c->keys.n)
+	if (!c->keys.n || !tools->n)
 		return P_ENOTFOUND;
-	correlate_tool_name(c->tool, sizeof(c->tool), ev->tool);
 	if ((ret = lineage(c, component_id, &cand.line, err)) < 0)
 		return ret;
 	cand.self = component_id;
@@ -132,6 +175,8 @@ int correlator_find(struct correlator *c, const struct evidence *ev, int64_t app
 			.start_line = c->keys.v[i].start_line, .end_line = c->keys.v[i].end_line,
 		};
 
+		if (!may_match(tools, c->keys.v[i].type, c->tool))
+			continue;
 		if ((ret = store_corr_candidates(c->store, &k, on_candidate, &cand, err)) < 0)
 			return ret;
 		if (cand.found) {
@@ -164,11 +209,20 @@ static int note_aliases(struct correlator *c, const struct evidence *ev, struct 
 int correlator_note(struct correlator *c, const struct evidence *ev, int64_t finding_id,
 		    struct perr *err)
 {
+	struct app_tools *tools;
 	size_t i;
 	int ret;
 
 	if (c->ev != ev || !c->keys.n)
 		return 0;
+	if ((ret = app_tools(c, c->app_id, &tools, err)) < 0)
+		return ret;
+	if (!tools->n) {
+		tools->n = 1;
+		snprintf(tools->tool, sizeof(tools->tool), "%s", c->tool);
+	} else if (tools->n == 1 && strcmp(tools->tool, c->tool)) {
+		tools->n = 2;
+	}
 	if ((ev->kind == KIND_SCA || ev->kind == KIND_CONTAINER) && ev->vuln_ids.n > 1 &&
 	    (ret = note_aliases(c, ev, err)) < 0)
 		return ret;

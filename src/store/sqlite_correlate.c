@@ -68,6 +68,24 @@ int store_corr_key_put(struct store *s, const struct store_corr_key *k, struct p
 	return store__step_done(s, st, err, "store correlation key");
 }
 
+int store_corr_tools(struct store *s, int64_t app_id, char *tool, size_t toollen, int *n,
+		     struct perr *err)
+{
+	static const char sql[] = "SELECT DISTINCT tool FROM correlation_keys WHERE app_id = ?1 LIMIT 2";
+	sqlite3_stmt *st = store__prepare(s, sql, err);
+	int rc;
+
+	*n = 0;
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, app_id);
+	while ((rc = store__step(s, st)) == SQLITE_ROW)
+		if ((*n)++ == 0)
+			snprintf(tool, toollen, "%s", store__col_text(st, 0));
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : store__error(s, err, "read correlation tools");
+}
+
 int store_corr_candidates(struct store *s, const struct store_corr_key *k, store_corr_cb cb,
 			  void *payload, struct perr *err)
 {

@@ -590,6 +590,12 @@ struct store_corr_key {
 };
 int store_corr_key_put(struct store *s, const struct store_corr_key *k, struct perr *err);
 /*
+ * Which tools hold correlation keys in an app: *n is 0 (none), 1 (one:
+ * copied to tool) or 2 (several).
+ */
+int store_corr_tools(struct store *s, int64_t app_id, char *tool, size_t toollen, int *n,
+		     struct perr *err);
+/*
  * The findings of k->app_id holding k->key, lowest id first. With a line
  * range: only keys of other tools whose lines overlap it, on findings
  * that this tool did not report under the key already.

@@ -28,13 +28,13 @@ cat >"$TRASH_ROOT/expected_findings" <<'EOF'
 1	sca	Trivy,grype,npm audit,osv-scanner	4	1	pkg:npm/lodash
 2	sca	npm audit,osv-scanner	2	1	pkg:npm/lodash
 3	sca	npm audit,osv-scanner	2	2	pkg:npm/minimist
-4	container	Trivy,grype	2	3	pkg:deb/debian/libssl3@3.0.9-1?arch=amd64&distro=debian-12.1
+4	container	Trivy,grype	2	5	pkg:deb/debian/libssl3@3.0.9-1?arch=amd64&distro=debian-12.1
 5	container	Trivy,grype	2	-	pkg:deb/debian/zlib1g@1%3A1.2.13.dfsg-1?arch=amd64&distro=debian-12.1
 6	container	Trivy,grype	2	4	pkg:deb/debian/libcurl4@7.88.1-10%2Bdeb12u3?arch=amd64&distro=debian-12.1
 7	sast	CodeQL,semgrep	2	-	src/db/products.js
 8	sast	semgrep	1	-	src/routes/files.js
 9	sast	CodeQL	1	-	src/views/search.js
-10	secret	gitleaks	2	5	config/dev.env
+10	secret	gitleaks	2	6	config/dev.env
 11	dast	ZAP	1	-	https://shop.acme.io/products?id=5%27
 12	dast	ZAP	1	-	https://shop.acme.io/
 EOF
@@ -87,8 +87,8 @@ test_expect_success 'groups name the change and order by the risk it removes' '
 	    1    103         2  high      shop          upgrade lodash 4.17.15 -> 4.17.21 in repo github.com/acme/shop (fixes 2 findings in 1 repo, 1 image)
 	    2     64         1  critical  shop          upgrade minimist 1.2.5 -> 1.2.6 in repo github.com/acme/shop (fixes 1 finding in 1 repo)
 	    4     64         1  critical  shop          upgrade libcurl4 7.88.1-10+deb12u3 -> 7.88.1-10+deb12u4 in image registry.acme.io/shop/api (fixes 1 finding in 1 image)
-	    3     42         1  medium    shop          rebuild on a newer base image than debian:12.1 (fixes 1 finding in 1 image)
-	    5     15         1  info      shop          rotate this secret (github-pat in repo github.com/acme/shop, fixes 1 finding in 1 repo)
+	    5     42         1  medium    shop          rebuild on a newer base image than docker.io/library/debian:12.1-slim (fixes 1 finding in 1 image)
+	    6     15         1  info      shop          rotate this secret (github-pat in repo github.com/acme/shop, fixes 1 finding in 1 repo)
 	(5 groups)
 	dedupe: 22 evidence in 12 findings (1.83)
 	EOF
