@@ -295,17 +295,6 @@ static int on_cwe_finding(const struct store_cwe_finding *f, void *payload, stru
 	return 0;
 }
 
-static const char *shared_family(const struct cwe_finding *a, const struct cwe_finding *b)
-{
-	size_t i, j;
-
-	for (i = 0; i < a->nfamilies; i++)
-		for (j = 0; j < b->nfamilies; j++)
-			if (!strcmp(a->families[i], b->families[j]))
-				return a->families[i];
-	return NULL;
-}
-
 /* The code finding sits on the component the URL was tested on, or upstream of it. */
 static bool behind(const struct store_lineage *line, int64_t dast_component, int64_t code_component)
 {
@@ -319,48 +308,104 @@ static bool behind(const struct store_lineage *line, int64_t dast_component, int
 	return false;
 }
 
+/* The DAST findings of one weakness family, lowest id first. */
+struct family_list {
+	const char *family;
+	size_t *idx;
+	size_t n, alloc;
+};
+
+static struct family_list *family_get(struct family_list **v, size_t *n, size_t *alloc, const char *family,
+				      bool add)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (!strcmp((*v)[i].family, family))
+			return &(*v)[i];
+	if (!add)
+		return NULL;
+	ALLOC_GROW(*v, *n + 1, *alloc);
+	memset(&(*v)[*n], 0, sizeof((*v)[*n]));
+	(*v)[*n].family = family;
+	return &(*v)[(*n)++];
+}
+
+static int validate_one(struct correlator *c, const struct cwe_finding *code, const struct cwe_finding *dyn,
+			const char *family, int64_t scan_id, int64_t at, bool *first, struct perr *err)
+{
+	char reason[1024];
+	struct event e = {
+		.finding_id = code->id, .at = at, .type = EVENT_VALIDATED,
+		.scan_id = scan_id, .actor = dyn->tool, .reason = reason,
+	};
+	int ret;
+
+	if ((ret = store_relation_put(c->store, code->id, dyn->id, family, at, scan_id, first, err)) < 0 ||
+	    !*first)
+		return ret;
+	snprintf(reason, sizeof(reason), "%s confirmed by finding %lld (%s%s%s)", family, (long long)dyn->id,
+		 dyn->title ? dyn->title : "dynamic test", dyn->path ? " at " : "", dyn->path ? dyn->path : "");
+	return store_event_add(c->store, &e, err);
+}
+
 int correlator_validate(struct correlator *c, int64_t app_id, int64_t scan_id, int64_t at,
 			int64_t **ids, size_t *nids, size_t *ids_alloc, struct perr *err)
 {
 	struct cwe_list dyn = { &c->arena, NULL, 0, 0 }, code = { &c->arena, NULL, 0, 0 };
-	size_t i, j;
+	struct family_list *fams = NULL;
+	const struct store_lineage **lines = NULL;
+	size_t nfams = 0, fams_alloc = 0, i, j, k;
 	int ret;
 
 	if ((ret = store_cwe_findings_each(c->store, app_id, true, on_cwe_finding, &dyn, err)) < 0 ||
 	    !dyn.n || (ret = store_cwe_findings_each(c->store, app_id, false, on_cwe_finding, &code, err)) < 0)
 		goto done;
+	/* index the DAST findings by family, with the lineage of what each tested */
+	lines = xcalloc(dyn.n, sizeof(*lines));
 	for (i = 0; i < dyn.n; i++) {
-		const struct store_lineage *line;
-
-		if ((ret = lineage(c, dyn.v[i].component_id, &line, err)) < 0)
+		if ((ret = lineage(c, dyn.v[i].component_id, &lines[i], err)) < 0)
 			goto done;
-		for (j = 0; j < code.n; j++) {
-			const char *family = shared_family(&code.v[j], &dyn.v[i]);
-			bool first;
-			char reason[1024];
-			struct event e = {
-				.finding_id = code.v[j].id, .at = at, .type = EVENT_VALIDATED,
-				.scan_id = scan_id, .actor = dyn.v[i].tool, .reason = reason,
-			};
+		for (j = 0; j < dyn.v[i].nfamilies; j++) {
+			struct family_list *f = family_get(&fams, &nfams, &fams_alloc, dyn.v[i].families[j], true);
 
-			if (!family || !behind(line, dyn.v[i].component_id, code.v[j].component_id))
-				continue;
-			if ((ret = store_relation_put(c->store, code.v[j].id, dyn.v[i].id, family, at, scan_id,
-						      &first, err)) < 0)
-				goto done;
-			/* the history says when it was first confirmed; show lists every link */
-			if (!first)
-				continue;
-			snprintf(reason, sizeof(reason), "%s confirmed by finding %lld (%s%s%s)", family,
-				 (long long)dyn.v[i].id, dyn.v[i].title ? dyn.v[i].title : "dynamic test",
-				 dyn.v[i].path ? " at " : "", dyn.v[i].path ? dyn.v[i].path : "");
-			if ((ret = store_event_add(c->store, &e, err)) < 0)
-				goto done;
-			ALLOC_GROW(*ids, *nids + 1, *ids_alloc);
-			(*ids)[(*nids)++] = code.v[j].id;
+			ALLOC_GROW(f->idx, f->n + 1, f->alloc);
+			f->idx[f->n++] = i;
+		}
+	}
+	/*
+	 * Each code finding not validated yet is linked to the first DAST
+	 * finding of its family in front of it: one link says it was shown
+	 * exploitable, and pairs of every DAST and code finding would grow
+	 * as their product.
+	 */
+	for (i = 0; i < code.n; i++) {
+		bool done_one = false;
+
+		for (j = 0; j < code.v[i].nfamilies && !done_one; j++) {
+			struct family_list *f = family_get(&fams, &nfams, &fams_alloc, code.v[i].families[j], false);
+
+			for (k = 0; f && k < f->n && !done_one; k++) {
+				const struct cwe_finding *d = &dyn.v[f->idx[k]];
+				bool first;
+
+				if (!behind(lines[f->idx[k]], d->component_id, code.v[i].component_id))
+					continue;
+				if ((ret = validate_one(c, &code.v[i], d, f->family, scan_id, at, &first, err)) < 0)
+					goto done;
+				done_one = true;
+				if (first) {
+					ALLOC_GROW(*ids, *nids + 1, *ids_alloc);
+					(*ids)[(*nids)++] = code.v[i].id;
+				}
+			}
 		}
 	}
 done:
+	for (i = 0; i < nfams; i++)
+		xfree(fams[i].idx);
+	xfree(fams);
+	xfree(lines);
 	xfree(dyn.v);
 	xfree(code.v);
 	return ret;

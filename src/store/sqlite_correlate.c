@@ -251,7 +251,7 @@ int store_cwe_findings_each(struct store *s, int64_t app_id, bool dynamic, store
 	static const char sql_code[] =
 		"SELECT f.id, coalesce(f.component_id, 0), f.cwe, f.title, f.path, NULL"
 		" FROM findings f WHERE f.app_id = ?1 AND f.kind IN ('sast', 'sca') AND f.cwe <> '[]'"
-		" AND " ACTIVE " ORDER BY f.id";
+		" AND f.validated_at IS NULL AND " ACTIVE " ORDER BY f.id";
 	sqlite3_stmt *st = NULL;
 	int rc, ret = 0;
 

@@ -637,7 +637,10 @@ struct store_dedupe {
 };
 int store_dedupe_ratio(struct store *s, const char *app, struct store_dedupe *out, struct perr *err);
 
-/* DAST validation: the active findings of an app of some kinds, with their CWEs (JSON text). */
+/*
+ * DAST validation: the app's active findings with CWEs (JSON text), the
+ * DAST/API ones (dynamic) or the SAST/SCA ones not validated yet.
+ */
 struct store_cwe_finding {
 	int64_t id, component_id;
 	const char *cwe, *tool, *title, *path;
