@@ -31,6 +31,8 @@ static const struct cmd commands[] = {
 	{ "exceptions", cmd_exceptions, CMD_DB_RW, "the risk register: exceptions in force, expiring, expired" },
 	{ "sla", cmd_sla, CMD_DB_RW, "findings by SLA due date: breached, due soon" },
 	{ "gate", cmd_gate, CMD_NO_DB, "may this change ship? the policy's gate over findings or reports" },
+	{ "groups", cmd_groups, CMD_DB_RO, "root causes: findings one change fixes, by risk removed" },
+	{ "trace", cmd_trace, CMD_DB_RO, "how one vulnerability or package collapsed across tools into findings" },
 };
 
 static void usage(FILE *out)

@@ -43,5 +43,7 @@ int cmd_accept(int argc, const char **argv, struct ctx *ctx);
 int cmd_exceptions(int argc, const char **argv, struct ctx *ctx);
 int cmd_sla(int argc, const char **argv, struct ctx *ctx);
 int cmd_gate(int argc, const char **argv, struct ctx *ctx);
+int cmd_groups(int argc, const char **argv, struct ctx *ctx);
+int cmd_trace(int argc, const char **argv, struct ctx *ctx);
 
 #endif

@@ -5,6 +5,7 @@
  */
 #include "posture.h"
 #include "cmd/cmd.h"
+#include "cmd/correlation.h"
 #include "cmd/input.h"
 #include "cmd/scoring.h"
 #include "cmd/upkeep.h"
@@ -38,7 +39,24 @@ struct ingest {
 	struct strmap tools;     /* tool name -> version (owned strings) */
 	int64_t *created;        /* findings this scan opened */
 	size_t ncreated, created_alloc;
+	struct correlator *corr; /* cross-tool keys, validation, groups */
+	long correlated;         /* evidence that joined a finding through a correlation key */
+	int64_t *apps;           /* apps this scan placed evidence in */
+	size_t napps, apps_alloc;
+	int64_t *validated;      /* code findings a DAST finding validated in this ingest */
+	size_t nvalidated, validated_alloc;
 };
+
+static void note_app(struct ingest *in, int64_t app_id)
+{
+	size_t i;
+
+	for (i = 0; i < in->napps; i++)
+		if (in->apps[i] == app_id)
+			return;
+	ALLOC_GROW(in->apps, in->napps + 1, in->apps_alloc);
+	in->apps[in->napps++] = app_id;
+}
 
 static int note_tool(struct ingest *in, const char *tool, const char *version,
 		     struct perr *err)
@@ -250,6 +268,7 @@ static int on_evidence(const struct evidence *ev, void *payload, struct perr *er
 	struct evidence_put put;
 	char ekey[64];
 	size_t record_len;
+	bool joined = false;
 	int ret;
 
 	in->scan.evidence_count++;
@@ -261,7 +280,17 @@ static int on_evidence(const struct evidence *ev, void *payload, struct perr *er
 	    (ret = resolver_place(in->resolver, ev, &pl, err)) < 0)
 		return ret;
 
+	note_app(in, pl.app_id);
+
 	ret = store_finding_lookup(in->store, pl.app_id, ev->fingerprint, &cur, err);
+	if (ret == P_ENOTFOUND) {
+		/* another tool, place or commit may have reported the same problem */
+		int64_t other;
+
+		ret = correlator_find(in->corr, ev, pl.app_id, pl.component_id, &other, err);
+		if (ret == 0 && (ret = store_finding_state_get(in->store, other, &cur, err)) == 0)
+			joined = true;
+	}
 	if (ret < 0 && ret != P_ENOTFOUND)
 		return ret;
 	si.exists = ret == 0;
@@ -308,7 +337,8 @@ static int on_evidence(const struct evidence *ev, void *payload, struct perr *er
 		if (ret < 0)
 			return ret;
 		e.finding_id = finding_id;
-		if ((ret = store_event_add(in->store, &e, err)) < 0)
+		if ((ret = store_event_add(in->store, &e, err)) < 0 ||
+		    (ret = correlator_note(in->corr, ev, finding_id, err)) < 0)
 			return ret;
 		ALLOC_GROW(in->created, in->ncreated + 1, in->created_alloc);
 		in->created[in->ncreated++] = finding_id;
@@ -327,6 +357,11 @@ static int on_evidence(const struct evidence *ev, void *payload, struct perr *er
 		finding_id = cur.id;
 		if ((ret = store_finding_seen(in->store, &fs, err)) < 0)
 			return ret;
+		if (joined) {
+			in->correlated++;
+			if ((ret = correlator_note(in->corr, ev, finding_id, err)) < 0)
+				return ret;
+		}
 		if (sr.status_changed) {
 			struct event e = {
 				.finding_id = finding_id, .at = in->at, .type = sr.event,
@@ -353,8 +388,16 @@ static int on_evidence(const struct evidence *ev, void *payload, struct perr *er
 		}
 	}
 
-	/* the n-th report of a finding by a tool in one scan is the same row next time */
-	snprintf(ekey, sizeof(ekey), "%ld", sr.outcome == SEEN_MERGED ? cur.scan_dupes : 0L);
+	/*
+	 * The n-th report of a finding by a tool in one scan is the same row
+	 * next time; evidence that joined through a correlation key is told
+	 * apart by its own fingerprint.
+	 */
+	if (joined)
+		snprintf(ekey, sizeof(ekey), "%.16s:%ld", ev->fingerprint,
+			 sr.outcome == SEEN_MERGED ? cur.scan_dupes : 0L);
+	else
+		snprintf(ekey, sizeof(ekey), "%ld", sr.outcome == SEEN_MERGED ? cur.scan_dupes : 0L);
 	jw_mem_clear(&in->record);
 	out_evidence_json(&in->record, ev, true);
 	put.finding_id = finding_id;
@@ -421,6 +464,12 @@ static int close_history(struct ingest *in, const char *tool, struct perr *err)
 	return 0;
 }
 
+/* The distinct findings a scan's evidence went to. */
+static long scan_findings(const struct scan *scan)
+{
+	return scan->new_count + scan->seen_count + scan->reopened_count;
+}
+
 static int close_scan(struct ingest *in, struct perr *err)
 {
 	size_t i;
@@ -446,6 +495,15 @@ static int close_scan(struct ingest *in, struct perr *err)
 	}
 	if ((ret = resolver_finish(in->resolver, in->scan.id, in->scan.format, &in->tools, in->created,
 				   in->ncreated, err)) < 0)
+		return ret;
+	/* the apps it touched: DAST validates code, and the groups of what changed */
+	for (i = 0; i < in->napps; i++)
+		if ((ret = correlator_validate(in->corr, in->apps[i], in->scan.id, in->at, &in->validated,
+					       &in->nvalidated, &in->validated_alloc, err)) < 0 ||
+		    (ret = correlator_group(in->corr, in->apps[i], in->at, err)) < 0)
+			return ret;
+	if ((ret = store_scan_dedupe(in->store, in->scan.id, scan_findings(&in->scan), in->correlated,
+				     err)) < 0)
 		return ret;
 	return store_scan_finish(in->store, &in->scan, err);
 }
@@ -508,9 +566,14 @@ static int sync_exceptions(struct ctx *ctx, const struct ingest_args *a, const c
 }
 
 static void print_summary(const char *path, const struct scan *scan, long packages,
-			  long vex_statements, long vex_applied, const struct upkeep_stats *up,
-			  const char *app, struct jw *w)
+			  long vex_statements, long vex_applied, long correlated,
+			  const struct upkeep_stats *up, const char *app, struct jw *w)
 {
+	long findings = scan_findings(scan);
+	/* evidence in / findings out; VEX statements are no evidence of a finding */
+	long evidence = scan->evidence_count - vex_statements;
+	double ratio = findings ? (double)evidence / (double)findings : 0;
+
 	if (w) {
 		jw_obj_open(w);
 		jw_kstr(w, "file", path);
@@ -527,6 +590,10 @@ static void print_summary(const char *path, const struct scan *scan, long packag
 		jw_kint(w, "vex_applied", vex_applied);
 		jw_kint(w, "accepted", up->accepted);
 		jw_kint(w, "verified", up->verified);
+		jw_kint(w, "findings", findings);
+		jw_kint(w, "correlated", correlated);
+		jw_key(w, "dedupe_ratio");
+		jw_num(w, ratio, 2);
 		jw_obj_close(w);
 		jw_reset_line(w);
 		return;
@@ -542,6 +609,10 @@ static void print_summary(const char *path, const struct scan *scan, long packag
 		printf(", %ld covered by exceptions", up->accepted);
 	if (up->verified)
 		printf(", %ld verified downstream", up->verified);
+	if (correlated)
+		printf(", %ld joined other tools' findings", correlated);
+	if (findings)
+		printf("; dedupe %.2f (%ld evidence in %ld findings)", ratio, evidence, findings);
 	printf(" (scan %lld, app '%s')\n", (long long)scan->id, app);
 }
 
@@ -586,6 +657,7 @@ static int ingest_file(struct ctx *ctx, const struct ingest_args *a, const char 
 	input.opts.secret_key_len = strlen(in.secret_key);
 	if ((ret = resolver_open(&in.resolver, ctx->store, a->app, a->component, ctx->now, err)) < 0)
 		goto fail;
+	correlator_open(&in.corr, ctx->store);
 	resolver_scan(in.resolver, &in.scan.app_id, &in.scan.component_id, &app);
 	in.scan.format = input.format->name;
 	in.scan.commit = a->commit;
@@ -606,7 +678,16 @@ static int ingest_file(struct ctx *ctx, const struct ingest_args *a, const char 
 	}
 	if ((ret = close_scan(&in, err)) < 0 ||
 	    (ret = scoring_run(a->scoring, ctx->store, &(struct risk_scope){ .scan_id = in.scan.id,
-			       .app_id = in.scan.app_id }, &(struct scoring_stats){ 0 }, err)) < 0 ||
+			       .app_id = in.scan.app_id }, &(struct scoring_stats){ 0 }, err)) < 0)
+		goto fail;
+	/* code findings a DAST finding validated now: validation is a risk factor */
+	if (in.nvalidated == 1)
+		ret = scoring_run(a->scoring, ctx->store, &(struct risk_scope){ .finding_id = in.validated[0] },
+				  &(struct scoring_stats){ 0 }, err);
+	else if (in.nvalidated)
+		ret = scoring_run(a->scoring, ctx->store, &(struct risk_scope){ .app_id = in.scan.app_id },
+				  &(struct scoring_stats){ 0 }, err);
+	if (ret < 0 ||
 	    (ret = store_findings_fill_package(ctx->store, in.scan.id, err)) < 0 ||
 	    (ret = sync_exceptions(ctx, a, app, &exc_changed, err)) < 0 ||
 	    /* new entries may cover findings this scan did not report */
@@ -615,8 +696,8 @@ static int ingest_file(struct ctx *ctx, const struct ingest_args *a, const char 
 	    (ret = upkeep_verify(ctx->store, ctx->now, &up, err)) < 0 ||
 	    (ret = store_commit(ctx->store, err)) < 0)
 		goto fail;
-	print_summary(path, &in.scan, in.packages, in.vex_statements, in.vex_applied, &up, app,
-		      summary);
+	print_summary(path, &in.scan, in.packages, in.vex_statements, in.vex_applied, in.correlated,
+		      &up, app, summary);
 	goto out;
 fail:
 	store_rollback(ctx->store);
@@ -625,6 +706,9 @@ fail:
 out:
 	report_input_release(&input);
 	resolver_free(in.resolver);
+	correlator_free(in.corr);
+	xfree(in.apps);
+	xfree(in.validated);
 	jw_release(&in.record);
 	release_tools(&in.tools);
 	xfree(in.created);

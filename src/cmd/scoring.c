@@ -330,6 +330,11 @@ static int build_input(struct scoring *sc, struct risk_input *in, const struct r
 	in->criticality = row->criticality;
 	in->data_sensitivity = row->data_sensitivity;
 	in->environment = row->environment;
+	/* a DAST finding on the URL in front of this code confirmed the weakness */
+	if (row->validated_by) {
+		in->validated = true;
+		in->validated_by = row->validated_by;
+	}
 	in->age_days = sc->now > row->first_seen ? (long)((sc->now - row->first_seen) / 86400) : 0;
 	best_cvss(in, row);
 	if ((ret = exploitation(sc, in, row, cve, err)) < 0)

@@ -1,6 +1,7 @@
 /* posture show ID: one finding, its evidence and its history. */
 #include "posture.h"
 #include "cmd/cmd.h"
+#include "engine/correlate.h"
 #include "out/findings.h"
 #include "parse/json.h"
 #include "store/store.h"
@@ -12,7 +13,14 @@ struct show {
 	bool json;
 	struct store *store;
 	int64_t id;
+	long related;
 };
+
+static int count_related(const struct store_relation_row *r, void *payload, struct perr *err)
+{
+	((struct show *)payload)->related++;
+	return 0;
+}
 
 static int evidence_json(const struct evidence_row *e, void *payload, struct perr *err)
 {
@@ -139,6 +147,74 @@ static int lineage_json(const struct lineage_row *r, void *payload, struct perr 
 	return 0;
 }
 
+/* The change that fixes the finding's group, named as `posture groups` names it. */
+static int group_line(const struct store_group_row *g, void *payload, struct perr *err)
+{
+	struct show *sh = payload;
+	enum group_kind kind = GROUP_NONE;
+	struct arena a = ARENA_INIT;
+	const char *where, *title;
+	int ret;
+
+	if ((ret = store_group_where(sh->store, g->id, &a, &where, err)) == 0) {
+		group_kind_parse(&kind, g->kind);
+		title = correlate_group_title(&a, kind, g->subject, g->from, g->to, g->location, g->findings,
+					      where);
+		if (sh->json)
+			jw_kstr(&sh->w, "group_change", title);
+		else
+			printf("  group      %lld: %s\n", (long long)g->id, title);
+	}
+	arena_release(&a);
+	return ret;
+}
+
+static int related_line(const struct store_relation_row *r, void *payload, struct perr *err)
+{
+	struct show *sh = payload;
+	bool validates = r->related_id == sh->id;
+	int64_t other = validates ? r->finding_id : r->related_id;
+
+	if (sh->json) {
+		jw_obj_open(&sh->w);
+		jw_kstr(&sh->w, "relation", validates ? "validates" : r->relation);
+		jw_kint(&sh->w, "finding", other);
+		jw_kstr(&sh->w, "tool", r->tool);
+		jw_kstr(&sh->w, "family", r->family);
+		jw_kstr(&sh->w, "title", r->title);
+		jw_kstr(&sh->w, "location", r->path);
+		jw_ktime(&sh->w, "at", r->at);
+		jw_obj_close(&sh->w);
+		return 0;
+	}
+	printf("  %s finding %lld (%s, %s): %s%s%s\n", validates ? "validates" : "validated by",
+	       (long long)other, r->tool ? r->tool : "?", r->family, r->title ? r->title : "",
+	       r->path ? " at " : "", r->path ? r->path : "");
+	return 0;
+}
+
+static int show_correlation(struct show *sh, const struct finding *f, struct perr *err)
+{
+	int ret;
+
+	if (f->group && (ret = store_groups_each(sh->store, NULL, NULL, strtoll(f->group, NULL, 10),
+						 group_line, sh, err)) < 0)
+		return ret;
+	if (sh->json) {
+		jw_key(&sh->w, "related");
+		jw_arr_open(&sh->w);
+	} else {
+		sh->related = 0;
+	}
+	ret = store_relations_each(sh->store, f->id, sh->json ? related_line : count_related, sh, err);
+	if (sh->json)
+		jw_arr_close(&sh->w);
+	if (ret < 0 || sh->json || !sh->related)
+		return ret;
+	printf("\nrelated:\n");
+	return store_relations_each(sh->store, f->id, related_line, sh, err);
+}
+
 static int show_finding(const struct finding *f, void *payload, struct perr *err)
 {
 	struct show *sh = payload;
@@ -148,6 +224,8 @@ static int show_finding(const struct finding *f, void *payload, struct perr *err
 	if (sh->json) {
 		jw_obj_open(&sh->w);
 		out_finding_fields(&sh->w, f);
+		if ((ret = show_correlation(sh, f, err)) < 0)
+			return ret;
 		jw_key(&sh->w, "evidence");
 		jw_arr_open(&sh->w);
 		if ((ret = store_evidence_each(sh->store, f->id, evidence_json, sh, err)) < 0)
@@ -191,6 +269,8 @@ static int show_finding(const struct finding *f, void *payload, struct perr *err
 		if ((ret = store_lineage_each(sh->store, f->id, lineage_text, (void *)f, err)) < 0)
 			return ret;
 	}
+	if ((ret = show_correlation(sh, f, err)) < 0)
+		return ret;
 	printf("\nevidence (%ld):\n", f->evidence_count);
 	if ((ret = store_evidence_each(sh->store, f->id, evidence_text, sh, err)) < 0)
 		return ret;

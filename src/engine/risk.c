@@ -247,8 +247,10 @@ void risk_score(struct risk_result *out, const struct policy *p, const struct ri
 	table_factor(out, "environment", &p->environment, in->environment);
 	table_factor(out, "reachability", &p->reachability, reach_word(in->reachability));
 	if (in->validated || in->kind == KIND_DAST || in->kind == KIND_API)
-		factor_str(out, "validated", in->validated ? p->validated : 0,
-			   in->validated ? "confirmed by a dynamic test" : "not confirmed");
+		factor(out, "validated", in->validated ? p->validated : 0, "%s%s",
+		       !in->validated ? "not confirmed" :
+		       in->validated_by ? "confirmed by " : "confirmed by a dynamic test",
+		       in->validated && in->validated_by ? in->validated_by : "");
 	if (in->secret_verified || in->kind == KIND_SECRET)
 		factor_str(out, "secret_verified", in->secret_verified ? p->secret_verified : 0,
 			   in->secret_verified ? "verified live" : "not verified");

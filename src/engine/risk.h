@@ -38,6 +38,7 @@ struct risk_input {
 	const char *exposure, *criticality, *data_sensitivity, *environment;
 	enum reachability reachability;
 	bool validated, secret_verified;
+	const char *validated_by;        /* what validated it, for the explanation; NULL: the evidence */
 	long age_days;                   /* since first seen; -1 unknown */
 };
 

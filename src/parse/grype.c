@@ -56,6 +56,9 @@ static void add_image(struct evidence *ev, struct arena *a, const struct jnode *
 		digest = at + 1;
 	vulnkit__prop(&ev->properties, a, "image_digest", digest);
 	vulnkit__prop(&ev->properties, a, "image_id", json_get_str(target, "imageID"));
+	/* as Trivy: the base image, when the builder set the OCI label (root-cause groups) */
+	vulnkit__prop(&ev->properties, a, "base_image",
+		      json_get_str(json_get(target, "labels"), "org.opencontainers.image.base.name"));
 }
 
 static void add_match_details(struct evidence *ev, struct arena *a, const struct jnode *details)

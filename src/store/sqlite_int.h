@@ -43,5 +43,9 @@ void store__bind_id(sqlite3_stmt *st, int i, int64_t v);
 const char *store__col_text(sqlite3_stmt *st, int i);
 /* SQL functions posture's queries use (posture_purl_base). */
 int store__register_functions(struct store *s, struct perr *err);
+/* A merged finding's correlation keys, relations, validation and group follow it (sqlite_correlate.c). */
+int store__correlate_merge(struct store *s, int64_t from, int64_t into, struct perr *err);
+/* A finding moved to another app: its correlation keys follow, its group (of the old app) is left. */
+int store__correlate_rehome(struct store *s, int64_t finding_id, int64_t app_id, struct perr *err);
 
 #endif

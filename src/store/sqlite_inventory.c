@@ -695,6 +695,8 @@ int store_component_merge(struct store *s, int64_t from_id, int64_t to_id, int64
 		"UPDATE scans SET component_id = ?2 WHERE component_id = ?1",
 		"UPDATE evidence SET component_id = ?2 WHERE component_id = ?1",
 		"UPDATE component_keys SET component_id = ?2 WHERE component_id = ?1",
+		/* correlation follows the lineage of the component the keys were seen on */
+		"UPDATE correlation_keys SET component_id = ?2 WHERE component_id = ?1",
 		retire,
 	};
 	size_t i;
@@ -811,6 +813,8 @@ static int merge_finding(struct store *s, int64_t from, int64_t into, struct per
 		status = st_from;
 		fixed = fixed_from;
 	}
+	if ((ret = store__correlate_merge(s, from, into, err)) < 0)
+		goto done;
 	{
 		const char *steps[] = { move_evidence, move_events, widen, drop_risk, del };
 
@@ -862,7 +866,9 @@ int store_finding_rehome(struct store *s, int64_t finding_id, int64_t app_id,
 		return err->code;
 	sqlite3_bind_int64(st, 1, finding_id);
 	sqlite3_bind_int64(st, 2, app_id);
-	return store__step_done(s, st, err, "move finding");
+	if ((ret = store__step_done(s, st, err, "move finding")) < 0)
+		return ret;
+	return store__correlate_rehome(s, finding_id, app_id, err);
 }
 
 int store_scopes_follow(struct store *s, struct perr *err)

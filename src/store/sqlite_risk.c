@@ -386,7 +386,11 @@ static int apps_have_environment(struct store *s, bool *out, struct perr *err)
 #define RISK_COLUMNS(env)                                                                 \
 	"SELECT f.id, a.name, f.kind, f.severity, f.status, f.vuln_ids, f.first_seen,"      \
 	" coalesce(f.risk, -1), f.tier, r.digest, a.exposure, a.criticality,"              \
-	" a.data_sensitivity, " env ", f.title"
+	" a.data_sensitivity, " env ", f.title,"                                            \
+	" (SELECT group_concat(x, '; ') FROM (SELECT coalesce((SELECT e.tool FROM evidence e"  \
+	"  WHERE e.finding_id = r.related_id ORDER BY e.id LIMIT 1), 'dynamic') || ' finding '"  \
+	"  || r.related_id || ' (' || r.family || ')' AS x FROM finding_relations r"          \
+	"  WHERE r.finding_id = f.id ORDER BY r.related_id))"
 #define RISK_JOINS                                                                        \
 	" JOIN apps a ON a.id = f.app_id LEFT JOIN finding_risk r ON r.finding_id = f.id"
 #define RISK_SCOPED(env)                                                                  \
@@ -465,6 +469,7 @@ static int read_rows(struct store *s, struct risk_batch *b, bool all, bool env, 
 		r->data_sensitivity = dup_col(&b->arena, st, 12);
 		r->environment = dup_col(&b->arena, st, 13);
 		r->title = dup_col(&b->arena, st, 14);
+		r->validated_by = dup_col(&b->arena, st, 15);
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : store__error(s, err, "read findings to score");

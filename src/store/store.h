@@ -323,6 +323,7 @@ struct risk_row {
 	bool has_explanation;
 	int64_t explanation_digest;
 	const char *exposure, *criticality, *data_sensitivity, *environment;  /* the app's */
+	const char *validated_by;             /* DAST/API findings that validate it (correlation); NULL: none */
 	const struct risk_evidence *ev;
 	size_t nev;
 };
@@ -787,5 +788,159 @@ typedef int (*store_gate_history_cb)(const struct store_gate_history_row *r, voi
 /* Per tier and rule, most often would-have-blocked first. */
 int store_gate_history_each(struct store *s, const char *app, store_gate_history_cb cb,
 			    void *payload, struct perr *err);
+/* --- correlation: cross-tool keys, aliases, validation, groups (sqlite_correlate.c) --- */
+
+/* Two vulnerability ids name the same vulnerability (kept both ways). */
+int store_alias_put(struct store *s, const char *id, const char *alias, struct perr *err);
+/* The ids known to name the same vulnerability as id, appended to out (strings in a). */
+int store_aliases_get(struct store *s, const char *id, struct arena *a, struct strlist *out,
+		      struct perr *err);
+
+/* One correlation key of a finding (docs/correlation.md). */
+struct store_corr_key {
+	int64_t app_id, finding_id, component_id;  /* component 0: the app as a whole */
+	const char *key, *tool;                    /* tool: normalized name */
+	unsigned start_line, end_line;             /* a line range (SAST keys); 0: none */
+};
+int store_corr_key_put(struct store *s, const struct store_corr_key *k, struct perr *err);
+/*
+ * Which tools hold correlation keys in an app: *n is 0 (none), 1 (one:
+ * copied to tool) or 2 (several).
+ */
+int store_corr_tools(struct store *s, int64_t app_id, char *tool, size_t toollen, int *n,
+		     struct perr *err);
+/*
+ * The findings of k->app_id holding k->key, lowest id first. With a line
+ * range: only keys of other tools whose lines overlap it, on findings
+ * that this tool did not report under the key already.
+ */
+typedef int (*store_corr_cb)(int64_t finding_id, int64_t component_id, void *payload,
+			     struct perr *err);
+int store_corr_candidates(struct store *s, const struct store_corr_key *k, store_corr_cb cb,
+			  void *payload, struct perr *err);
+/* A finding's ingest state by id; P_ENOTFOUND (no message) when none. */
+int store_finding_state_get(struct store *s, int64_t id, struct finding_state *out,
+			    struct perr *err);
+
+/*
+ * The lineage of a component: itself, what it comes from (a repo builds
+ * the image that runs as the service served at the URL) and what comes
+ * from it, following links that are not retired. up[i] says whether
+ * ids[i] is an ancestor (or itself). Arrays in a.
+ */
+struct store_lineage {
+	int64_t *ids;
+	bool *up;
+	const char **kinds, **idents;
+	size_t n;
+};
+int store_lineage_get(struct store *s, int64_t component_id, struct arena *a,
+		      struct store_lineage *out, struct perr *err);
+
+/* A scan's dedupe tallies: distinct findings its evidence went to, evidence that joined another's. */
+int store_scan_dedupe(struct store *s, int64_t scan_id, long findings, long correlated,
+		      struct perr *err);
+/*
+ * Evidence in, findings out: the evidence rows and the findings they make
+ * up, of one app (NULL: all apps). ratio is evidence / findings (0 when
+ * there are no findings). For metrics and reports.
+ */
+struct store_dedupe {
+	long evidence, findings, scans, scan_evidence;
+	double ratio;
+};
+int store_dedupe_ratio(struct store *s, const char *app, struct store_dedupe *out, struct perr *err);
+
+/*
+ * DAST validation: the app's active findings with CWEs (JSON text), the
+ * DAST/API ones (dynamic) or the SAST/SCA ones not validated yet.
+ */
+struct store_cwe_finding {
+	int64_t id, component_id;
+	const char *cwe, *tool, *title, *path;
+};
+typedef int (*store_cwe_finding_cb)(const struct store_cwe_finding *f, void *payload,
+				    struct perr *err);
+int store_cwe_findings_each(struct store *s, int64_t app_id, bool dynamic, store_cwe_finding_cb cb,
+			    void *payload, struct perr *err);
+/*
+ * Record that `related_id` (DAST/API) validates `finding_id` (code) and
+ * mark the finding validated (validated_at); *first says whether it was
+ * not validated before.
+ */
+int store_relation_put(struct store *s, int64_t finding_id, int64_t related_id, const char *family,
+		       int64_t at, int64_t scan_id, bool *first, struct perr *err);
+struct store_relation_row {
+	int64_t finding_id, related_id, at;
+	const char *relation, *family, *tool, *title, *path;  /* of the other finding */
+};
+typedef int (*store_relation_cb)(const struct store_relation_row *r, void *payload, struct perr *err);
+/* The links of a finding, either end (tool/title/path describe the other end). */
+int store_relations_each(struct store *s, int64_t finding_id, store_relation_cb cb, void *payload,
+			 struct perr *err);
+
+/* Root-cause groups: what decides the group of each active finding of an app. */
+struct store_group_input {
+	int64_t finding_id, component_id;
+	enum kind kind;
+	const char *rule_id;
+	/* from one evidence record; a finding gives one row per evidence */
+	const char *purl, *name, *version, *fixed_versions;  /* one per line */
+	const char *base_image, *os, *layer_created_by, *secret_hash;
+};
+typedef int (*store_group_input_cb)(const struct store_group_input *in, void *payload,
+				    struct perr *err);
+int store_group_inputs_each(struct store *s, int64_t app_id, store_group_input_cb cb,
+			    void *payload, struct perr *err);
+/* Forget the app's group memberships before a rebuild. */
+int store_groups_clear(struct store *s, int64_t app_id, struct perr *err);
+struct store_group {
+	int64_t id, app_id;
+	const char *gkey, *kind, *subject, *from, *to, *location;
+};
+/* Insert or refresh a group by (app, gkey); g->id set. */
+int store_group_put(struct store *s, struct store_group *g, int64_t now, struct perr *err);
+int store_finding_set_group(struct store *s, int64_t finding_id, int64_t group_id,
+			    struct perr *err);
+/* Drop the app's groups no finding belongs to any more. */
+int store_groups_prune(struct store *s, int64_t app_id, struct perr *err);
+
+struct store_group_row {
+	int64_t id;
+	const char *app, *kind, *subject, *from, *to, *location;
+	long findings, risk;        /* active findings; their summed risk */
+	enum severity severity;     /* the worst of them */
+};
+typedef int (*store_group_cb)(const struct store_group_row *g, void *payload, struct perr *err);
+/* Groups by the risk their change removes (app/team NULL: any; id 0: any). */
+int store_groups_each(struct store *s, const char *app, const char *team, int64_t id,
+		      store_group_cb cb, void *payload, struct perr *err);
+/* Components a group's findings were seen on, by kind: "1 repo, 3 services" (in a). */
+int store_group_where(struct store *s, int64_t group_id, struct arena *a, const char **out,
+		      struct perr *err);
+/* The finding ids of a group, worst first. */
+typedef int (*store_id_cb)(int64_t id, void *payload, struct perr *err);
+int store_group_findings(struct store *s, int64_t group_id, store_id_cb cb, void *payload,
+			 struct perr *err);
+
+/* trace: one evidence row with where it was seen. */
+struct store_trace_row {
+	int64_t first_scan_id, last_scan_id, first_seen, last_seen;
+	bool present;
+	const char *tool, *component;            /* component "kind:ident", NULL: the app */
+	const char *vuln_ids;                    /* JSON array text */
+	const char *where;                       /* purl, path:line, URL or image */
+	enum severity severity;
+};
+typedef int (*store_trace_cb)(const struct store_trace_row *r, void *payload, struct perr *err);
+/* The evidence rows of a finding, oldest first. */
+int store_trace_evidence(struct store *s, int64_t finding_id, store_trace_cb cb, void *payload,
+			 struct perr *err);
+/* trace: the findings that hold a correlation key matching the SQL LIKE pattern. */
+int store_corr_findings_like(struct store *s, const char *pattern, store_id_cb cb, void *payload,
+			     struct perr *err);
+/* trace: the findings whose vulnerability ids include id. */
+int store_findings_with_vuln(struct store *s, const char *id, store_id_cb cb, void *payload,
+			     struct perr *err);
 
 #endif

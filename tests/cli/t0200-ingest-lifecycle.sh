@@ -29,7 +29,7 @@ setup_history() {
 test_expect_success 'first scan: new findings, duplicates merged' '
 	setup_history &&
 	posture ingest --app shop s1.sarif >out &&
-	echo "s1.sarif: 3 evidence -> 2 new, 0 seen again, 0 fixed, 0 reopened, 1 duplicates merged (scan 1, app '"'"'shop'"'"')" >expected &&
+	echo "s1.sarif: 3 evidence -> 2 new, 0 seen again, 0 fixed, 0 reopened, 1 duplicates merged; dedupe 1.50 (3 evidence in 2 findings) (scan 1, app '"'"'shop'"'"')" >expected &&
 	test_cmp expected out &&
 	posture findings --format jsonl >f &&
 	test $(wc -l <f) = 2 &&

@@ -88,7 +88,7 @@ test_expect_success 'an exception covers matching findings that appear later' '
 	posture accept --cve CVE-2021-44228 --app shop --reason "JNDI lookups disabled" --approver ciso --expires 2026-03-01 >out &&
 	grep -q "; 0 findings covered now$" out &&
 	POSTURE_NOW=2026-01-16T00:00:00Z posture ingest --app shop "$L/deps.json" >out &&
-	grep -q ", 1 covered by exceptions (scan 2" out &&
+	grep -q ", 1 covered by exceptions; dedupe 1.00 (3 evidence in 3 findings) (scan 2" out &&
 	test "$(q "SELECT status FROM findings WHERE rule_id = '"'"'CVE-2021-44228'"'"'")" = risk_accepted
 '
 

@@ -31,7 +31,7 @@ write_file() {
 test_expect_success 'the file in the current directory is honoured' '
 	write_file .posture-exceptions.yaml &&
 	posture ingest --app shop "$L/deps.json" >out &&
-	echo "$L/deps.json: 3 evidence -> 3 new, 0 seen again, 0 fixed, 0 reopened, 0 duplicates merged, 2 covered by exceptions (scan 1, app '"'"'shop'"'"')" >expected &&
+	echo "$L/deps.json: 3 evidence -> 3 new, 0 seen again, 0 fixed, 0 reopened, 0 duplicates merged, 2 covered by exceptions; dedupe 1.00 (3 evidence in 3 findings) (scan 1, app '"'"'shop'"'"')" >expected &&
 	test_cmp expected out &&
 	q "SELECT id || status || coalesce(exception_id, 0) FROM findings ORDER BY id" | tr "\n" " " >st &&
 	printf "1risk_accepted1 2open0 3false_positive2 " >expected &&
