@@ -26,6 +26,7 @@ static const struct cmd commands[] = {
 	{ "rescore", cmd_rescore, CMD_DB_RW, "score every active finding again (policy, feeds, age)" },
 	{ "policy", cmd_policy, CMD_NO_DB, "show the risk policy, or test a candidate against current findings" },
 	{ "inventory", cmd_inventory, CMD_NO_DB, "apps, owners and assets: load posture.yaml, list, show" },
+	{ "metrics", cmd_metrics, CMD_DB_RO, "posture metrics over time: MTTR, SLA, open by tier, recurrence" },
 };
 
 static void usage(FILE *out)
