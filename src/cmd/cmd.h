@@ -45,5 +45,6 @@ int cmd_sla(int argc, const char **argv, struct ctx *ctx);
 int cmd_gate(int argc, const char **argv, struct ctx *ctx);
 int cmd_groups(int argc, const char **argv, struct ctx *ctx);
 int cmd_trace(int argc, const char **argv, struct ctx *ctx);
+int cmd_metrics(int argc, const char **argv, struct ctx *ctx);
 
 #endif
