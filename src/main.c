@@ -26,6 +26,8 @@ static const struct cmd commands[] = {
 	{ "rescore", cmd_rescore, CMD_DB_RW, "score every active finding again (policy, feeds, age)" },
 	{ "policy", cmd_policy, CMD_NO_DB, "show the risk policy, or test a candidate against current findings" },
 	{ "inventory", cmd_inventory, CMD_NO_DB, "apps, owners and assets: load posture.yaml, list, show" },
+	{ "report", cmd_report, CMD_DB_RO, "portfolio, team or app reports (HTML, JSON, CSV) and compliance" },
+	{ "export", cmd_export, CMD_DB_RO, "export an app as a CycloneDX 1.6 SBOM with VEX" },
 };
 
 static void usage(FILE *out)

@@ -37,5 +37,7 @@ int cmd_policy(int argc, const char **argv, struct ctx *ctx);
 int cmd_rescore(int argc, const char **argv, struct ctx *ctx);
 int cmd_explain(int argc, const char **argv, struct ctx *ctx);
 int cmd_inventory(int argc, const char **argv, struct ctx *ctx);
+int cmd_report(int argc, const char **argv, struct ctx *ctx);
+int cmd_export(int argc, const char **argv, struct ctx *ctx);
 
 #endif
