@@ -5,7 +5,7 @@ set -e
 pkgs="build-essential pkg-config clang libclang-rt-14-dev
       libyajl-dev libsqlite3-dev libyaml-dev libxml2-dev libssl-dev zlib1g-dev
       libcmocka-dev libcurl4-openssl-dev libmicrohttpd-dev libpq-dev
-      python3 sqlite3 jq"
+      python3 python3-jsonschema sqlite3 jq"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"

@@ -25,7 +25,7 @@ struct vuln {
 	double cvss_score;
 	bool has_score;
 	const char *fixed;           /* the first fixed version */
-	const char *reason;          /* the latest reason a person gave (triage, acceptance) */
+	const char *reason;          /* the reason of the latest status decision (triage, acceptance, VEX) */
 	const char *vex_status, *vex_justification;
 };
 
@@ -83,8 +83,11 @@ static int read_event(const struct event_row *e, void *payload, struct perr *err
 {
 	struct export *x = payload;
 
-	if (e->reason && *e->reason)
-		x->cur->reason = arena_strdup(&x->arena, e->reason);
+	/* only decisions about the status explain a VEX state (not assignments, tiers, ...) */
+	if (strcmp(e->type, event_name(EVENT_STATUS)) && strcmp(e->type, event_name(EVENT_ACCEPTED)) &&
+	    strcmp(e->type, event_name(EVENT_EXPIRED)))
+		return 0;
+	x->cur->reason = e->reason && *e->reason ? arena_strdup(&x->arena, e->reason) : NULL;
 	return 0;
 }
 
