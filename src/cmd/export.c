@@ -125,6 +125,7 @@ static int gather(struct export *x, const struct finding_set *set, struct perr *
 
 		if (f->kind != KIND_SCA && f->kind != KIND_CONTAINER)
 			continue;
+		memset(v, 0, sizeof(*v));   /* the slot of a skipped finding is reused */
 		v->f = f;
 		x->cur = v;
 		if ((ret = store_evidence_each(x->ctx->store, f->id, read_evidence, x, err)) < 0)

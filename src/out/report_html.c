@@ -132,8 +132,8 @@ static void mttr_chart(FILE *out, const struct report *r)
 	for (t = RT_CRITICAL; t < RT__COUNT; t++)
 		if (r->mttr_n[t] && r->mttr[t] > max)
 			max = r->mttr[t];
-	fprintf(out, "<svg role=\"img\" aria-label=\"mean time to remediate by tier\" width=\"640\" "
-		"height=\"%d\" viewBox=\"0 0 640 %d\" xmlns=\"http://www.w3.org/2000/svg\">\n",
+	fprintf(out, "<svg role=\"img\" aria-label=\"mean time to remediate by tier\" width=\"720\" "
+		"height=\"%d\" viewBox=\"0 0 720 %d\" xmlns=\"http://www.w3.org/2000/svg\">\n",
 		RT__COUNT * 24 + 4, RT__COUNT * 24 + 4);
 	for (t = RT_CRITICAL; t < RT__COUNT; t++) {
 		char text[64];
@@ -160,8 +160,8 @@ static void sla_section(FILE *out, const struct report *r)
 	}
 	fprintf(out, "<p>%ld of %ld findings with a due date met it or are not due yet: <strong>%.1f%%</strong>.</p>\n",
 		r->sla_met, total, 100.0 * (double)r->sla_met / (double)total);
-	fputs("<svg role=\"img\" aria-label=\"SLA met and breached\" width=\"640\" height=\"52\" "
-	      "viewBox=\"0 0 640 52\" xmlns=\"http://www.w3.org/2000/svg\">\n", out);
+	fputs("<svg role=\"img\" aria-label=\"SLA met and breached\" width=\"720\" height=\"52\" "
+	      "viewBox=\"0 0 720 52\" xmlns=\"http://www.w3.org/2000/svg\">\n", out);
 	{
 		char met[32], breached[32];
 

@@ -106,6 +106,20 @@ test_expect_success 'the export reads back through posture parse --tool cycloned
 	test_cmp expected actual
 '
 
+test_expect_success 'an app without packages gives a valid, empty BOM' '
+	cat >sast.json <<-\EOF &&
+	{"schema": "posture-generic-1", "tool": {"name": "t", "version": "1"},
+	 "findings": [{"kind": "sast", "rule_id": "r1", "title": "x", "severity": "high",
+	   "location": {"path": "a.py", "start_line": 1}}]}
+	EOF
+	posture ingest --app web sast.json >/dev/null &&
+	posture export cyclonedx --app web >bom.json &&
+	validate bom.json &&
+	jq -c "[.components, .vulnerabilities, .metadata.component.name]" bom.json >actual &&
+	echo "[[],[],\"web\"]" >expected &&
+	test_cmp expected actual
+'
+
 test_expect_success 'usage errors' '
 	report_setup &&
 	test_expect_code 2 posture export cyclonedx 2>err &&
