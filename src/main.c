@@ -28,6 +28,7 @@ static const struct cmd commands[] = {
 	{ "inventory", cmd_inventory, CMD_NO_DB, "apps, owners and assets: load posture.yaml, list, show" },
 	{ "report", cmd_report, CMD_DB_RO, "portfolio, team or app reports (HTML, JSON, CSV) and compliance" },
 	{ "export", cmd_export, CMD_DB_RO, "export an app as a CycloneDX 1.6 SBOM with VEX" },
+	{ "metrics", cmd_metrics, CMD_DB_RO, "posture metrics over time: MTTR, SLA, open by tier, recurrence" },
 };
 
 static void usage(FILE *out)

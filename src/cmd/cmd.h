@@ -39,5 +39,6 @@ int cmd_explain(int argc, const char **argv, struct ctx *ctx);
 int cmd_inventory(int argc, const char **argv, struct ctx *ctx);
 int cmd_report(int argc, const char **argv, struct ctx *ctx);
 int cmd_export(int argc, const char **argv, struct ctx *ctx);
+int cmd_metrics(int argc, const char **argv, struct ctx *ctx);
 
 #endif

@@ -553,9 +553,14 @@ static int ingest_file(struct ctx *ctx, const struct ingest_args *a, const char 
 		ret = err->code;
 		goto fail;
 	}
-	if ((ret = close_scan(&in, err)) < 0 ||
-	    (ret = scoring_run(a->scoring, ctx->store, &(struct risk_scope){ .scan_id = in.scan.id,
+	/*
+	 * Score before closing: a backfilled scan closes what only it reported
+	 * (fixed at the next newer scan), and those findings need the tier they
+	 * had while open, as they would have had ingested in order.
+	 */
+	if ((ret = scoring_run(a->scoring, ctx->store, &(struct risk_scope){ .scan_id = in.scan.id,
 			       .app_id = in.scan.app_id }, &(struct scoring_stats){ 0 }, err)) < 0 ||
+	    (ret = close_scan(&in, err)) < 0 ||
 	    (ret = store_commit(ctx->store, err)) < 0)
 		goto fail;
 	print_summary(path, &in.scan, in.packages, in.vex_statements, in.vex_applied, app,

@@ -12,6 +12,7 @@
 #define POSTURE_STORE_STORE_H
 
 #include "model/finding.h"
+#include "model/metrics.h"
 
 struct store;
 
@@ -572,5 +573,23 @@ typedef int (*store_coverage_cb)(const struct store_coverage_row *r, void *paylo
 				 struct perr *err);
 /* Per active app and kind with any scan or finding: its last scan and tallies. */
 int store_coverage_each(struct store *s, store_coverage_cb cb, void *payload, struct perr *err);
+
+/* --- metrics: aggregates over the event history (sqlite_metrics.c, docs/metrics.md) --- */
+
+/*
+ * Fill out's counts, sums and medians for q (scope, window, breakdown) with
+ * set-based SQL: mttr, groups, sla_*, days and open_now, recurrence, mttd,
+ * time_to_assign, unassigned, time_to_validate, evidence, findings,
+ * exceptions_*, apps and opened/fixed/reopened. Coverage and the derived
+ * means and rates are left to the caller (metrics_collect). out->q is set
+ * to *q. P_ENOTFOUND with a message when q names an app, team or unit that
+ * does not exist.
+ */
+int store_metrics(struct store *s, const struct metrics_query *q, struct metrics *out,
+		  struct perr *err);
+/* The ids of the active apps in q's scope (app, team or unit; all when none), ascending. */
+typedef int (*store_app_id_cb)(int64_t app_id, void *payload, struct perr *err);
+int store_metrics_apps_each(struct store *s, const struct metrics_query *q, store_app_id_cb cb,
+			    void *payload, struct perr *err);
 
 #endif
