@@ -2,12 +2,18 @@
 #include "posture.h"
 #include "cmd/cmd.h"
 #include "cmd/collect.h"
+#include "cmd/metrics.h"
+#include "engine/metrics.h"
 #include "engine/report.h"
 #include "out/report.h"
 #include "store/store.h"
 #include "util/alloc.h"
 #include "util/opt.h"
 #include "util/outfile.h"
+#include "util/ptime.h"
+
+/* The window of the trend, MTTR and SLA figures. */
+#define REPORT_DAYS 30
 
 enum report_format { RF_HTML, RF_JSON, RF_CSV, RF_TABLE };
 
@@ -96,6 +102,8 @@ int cmd_report(int argc, const char **argv, struct ctx *ctx)
 	struct finding_filter filter = { 0 };
 	struct finding_set set = FINDING_SET_INIT;
 	struct report r = { 0 };
+	struct metrics m = { 0 };
+	struct metrics_query q;
 	struct report_doc doc = { 0 };
 	struct outfile of = OUTFILE_INIT;
 	struct perr err = PERR_INIT;
@@ -125,6 +133,21 @@ int cmd_report(int argc, const char **argv, struct ctx *ctx)
 		goto done;
 	}
 	report_build(&r, set.v, set.n, ctx->now);
+	if (!compliance) {
+		char since[21];
+
+		/* the trend, MTTR and SLA: the event history of the last REPORT_DAYS days */
+		metrics_query_init(&q, ctx->now);
+		q.app = app;
+		q.team = team;
+		ptime_format(since, ctx->now - (int64_t)(REPORT_DAYS - 1) * 86400);
+		since[10] = '\0';
+		if (metrics_window(&q, since, NULL, &err) < 0 || metrics_collect(ctx->store, &q, &m, &err) < 0) {
+			ret = perr_report(&err);
+			goto done;
+		}
+		doc.m = &m;
+	}
 	doc.scope = app ? "app" : team ? "team" : "portfolio";
 	doc.name = app ? app : team;
 	if (!title) {
@@ -149,6 +172,7 @@ int cmd_report(int argc, const char **argv, struct ctx *ctx)
 done:
 	outfile_abort(&of);
 	report_release(&r);
+	metrics_release(&m);
 	finding_set_release(&set);
 	xfree(auto_title);
 	return ret;

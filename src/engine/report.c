@@ -2,11 +2,9 @@
 #include "engine/report.h"
 #include "util/alloc.h"
 
-#define DAY 86400
-
 const char *report_tier_name(enum report_tier t)
 {
-	static const char *const names[] = { "critical", "high", "medium", "low", "unscored" };
+	static const char *const names[] = { "critical", "high", "medium", "low", "none" };
 
 	return t < RT__COUNT ? names[t] : "?";
 }
@@ -126,23 +124,11 @@ static void add_compliance(struct report *r, const struct finding *f, bool activ
 	}
 }
 
-/* Open at time t: seen by then and not fixed by then (people's decisions have no date here). */
-static bool open_at(const struct finding *f, int64_t t)
-{
-	if (f->first_seen > t)
-		return false;
-	if (f->fixed_at)
-		return f->fixed_at > t;
-	return status_is_active(f->status);
-}
-
 void report_build(struct report *out, const struct finding *const *findings, size_t n, int64_t now)
 {
-	size_t apps_alloc = 0, groups_alloc = 0, i, d;
+	size_t apps_alloc = 0, groups_alloc = 0, i;
 	const struct finding **active;
 	size_t nactive = 0;
-	int64_t today_end = (now / DAY + 1) * DAY - 1;
-	double mttr_sum[RT__COUNT] = { 0 };
 
 	memset(out, 0, sizeof(*out));
 	out->now = now;
@@ -150,33 +136,15 @@ void report_build(struct report *out, const struct finding *const *findings, siz
 	out->compliance = xcalloc(compliance_count(), sizeof(*out->compliance));
 	active = xcalloc(n ? n : 1, sizeof(*active));
 	out->breached = xcalloc(n ? n : 1, sizeof(*out->breached));
-	for (d = 0; d < REPORT_TREND_DAYS; d++)
-		out->trend_day[d] = today_end - (int64_t)(REPORT_TREND_DAYS - 1 - d) * DAY;
 	for (i = 0; i < n; i++) {
 		const struct finding *f = findings[i];
 		enum report_tier t = report_tier_of(f);
 		bool is_active = status_is_active(f->status);
 		struct report_app *app = app_slot(out, &apps_alloc, f->app ? f->app : "");
 
-		for (d = 0; d < REPORT_TREND_DAYS; d++)
-			if (open_at(f, out->trend_day[d]))
-				out->trend[d][t]++;
-		if (f->fixed_at && f->fixed_at >= f->first_seen) {
-			mttr_sum[t] += (double)(f->fixed_at - f->first_seen);
-			out->mttr_n[t]++;
-		}
-		if (f->sla_due) {
-			bool late = is_active ? now > f->sla_due
-					      : is_resolved(f->status) && f->fixed_at > f->sla_due;
-
-			if (late)
-				out->sla_breached++;
-			else
-				out->sla_met++;
-			if (late && is_active) {
-				out->breached[out->nbreached++] = f;
-				app->breached++;
-			}
+		if (is_active && f->sla_due && now > f->sla_due) {
+			out->breached[out->nbreached++] = f;
+			app->breached++;
 		}
 		add_compliance(out, f, is_active);
 		if (is_resolved(f->status))
@@ -205,8 +173,6 @@ void report_build(struct report *out, const struct finding *const *findings, siz
 				g->risk_max = f->risk;
 		}
 	}
-	for (i = 0; i < RT__COUNT; i++)
-		out->mttr[i] = out->mttr_n[i] ? mttr_sum[i] / (double)out->mttr_n[i] : 0;
 	if (nactive)
 		qsort(active, nactive, sizeof(*active), cmp_worst);
 	if (out->nbreached)

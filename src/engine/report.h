@@ -4,11 +4,9 @@
  * borrows the findings it was built from (they must outlive it) and owns
  * its tables; report_release() frees them.
  *
- * Until the event-history metrics (issue 7, `posture metrics`) land, the
- * trend and MTTR come from each finding's first_seen and fixed_at: a
- * finding counts as open from first_seen until fixed_at (or now), so a
- * finding that was fixed and came back counts as open since it first
- * appeared. docs/reports.md states these definitions.
+ * The trend, MTTR and SLA compliance are not here: they come from the
+ * event history (`posture metrics`, model/metrics.h), which the report
+ * command computes next to this. docs/reports.md has the definitions.
  */
 #ifndef POSTURE_ENGINE_REPORT_H
 #define POSTURE_ENGINE_REPORT_H
@@ -18,12 +16,11 @@
 
 enum report_tier { RT_CRITICAL = 0, RT_HIGH, RT_MEDIUM, RT_LOW, RT_UNSCORED, RT__COUNT };
 
-/* "critical", ..., "unscored" */
+/* "critical", "high", "medium", "low", "none" (never scored), as metrics_tier_name() */
 const char *report_tier_name(enum report_tier t);
-/* The tier of a finding (its stored tier, else unscored). */
+/* The tier of a finding (its stored tier, else none). */
 enum report_tier report_tier_of(const struct finding *f);
 
-#define REPORT_TREND_DAYS 30
 #define REPORT_TOP 10
 
 struct report_app {
@@ -49,15 +46,7 @@ struct report {
 	long active, resolved, accepted;             /* accepted: risk_accepted, false_positive, wont_fix */
 	long by_tier[RT__COUNT];                      /* active */
 	long by_severity[SEV_CRITICAL + 1];           /* active */
-	/* open (active or not yet fixed) at the end of each of the last REPORT_TREND_DAYS days */
-	int64_t trend_day[REPORT_TREND_DAYS];
-	long trend[REPORT_TREND_DAYS][RT__COUNT];
-	/* mean time to remediate (fixed_at - first_seen), in seconds, per tier; n 0: none fixed */
-	double mttr[RT__COUNT];
-	long mttr_n[RT__COUNT];
-	/* SLA: findings with a due date, met (fixed by then, or active and not due yet) and breached */
-	long sla_met, sla_breached;
-	const struct finding **breached;              /* active and past due, worst first */
+	const struct finding **breached;              /* active and past their SLA due date, worst first */
 	size_t nbreached;
 	const struct finding **top;                   /* active, worst first (at most REPORT_TOP) */
 	size_t ntop;

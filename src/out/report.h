@@ -7,12 +7,14 @@
 #define POSTURE_OUT_REPORT_H
 
 #include "engine/report.h"
+#include "model/metrics.h"
 
 struct report_doc {
 	const char *scope;     /* "portfolio", "team" or "app" */
 	const char *name;      /* the team or app; NULL for the portfolio */
 	const char *title;     /* the page's title */
 	const struct report *r;
+	const struct metrics *m;   /* the event-history metrics of the same scope (not for --compliance) */
 	const struct finding *const *findings;   /* every finding of the scope, worst first */
 	size_t nfindings;
 };

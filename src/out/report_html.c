@@ -24,7 +24,7 @@ static const char css[] =
 	"th{background:#f3f4f6;font-size:12px;text-transform:uppercase;color:#374151}\n"
 	"td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}\n"
 	".t-critical{color:#b91c1c;font-weight:600}.t-high{color:#ea580c;font-weight:600}\n"
-	".t-medium{color:#a16207}.t-low{color:#2563eb}.t-unscored{color:#6b7280}\n"
+	".t-medium{color:#a16207}.t-low{color:#2563eb}.t-none{color:#6b7280}\n"
 	".none{color:#6b7280;font-style:italic}\n"
 	".legend span{display:inline-block;margin-right:14px}\n"
 	".legend i{display:inline-block;width:10px;height:10px;margin-right:4px;border-radius:2px}\n"
@@ -35,7 +35,7 @@ static const char css[] =
 static void tier_cell(FILE *out, const char *tier)
 {
 	if (!tier) {
-		fputs("<td class=\"t-unscored\">-</td>", out);
+		fputs("<td class=\"t-none\">-</td>", out);
 		return;
 	}
 	fputs("<td class=\"t-", out);
@@ -56,29 +56,33 @@ static void card(FILE *out, const char *label, const char *value)
 
 static void legend(FILE *out)
 {
-	enum report_tier t;
+	enum metrics_tier t;
 
 	fputs("<p class=\"legend\">", out);
-	for (t = RT_CRITICAL; t < RT__COUNT; t++)
-		fprintf(out, "<span><i style=\"background:%s\"></i>%s</span>", tier_colors[t], report_tier_name(t));
+	for (t = METRICS_TIER_CRITICAL; t < METRICS_TIERS; t++)
+		fprintf(out, "<span><i style=\"background:%s\"></i>%s</span>", tier_colors[t], metrics_tier_name(t));
 	fputs("</p>\n", out);
 }
 
-/* Open findings by tier, one line per tier over the trend's days. */
-static void trend_chart(FILE *out, const struct report *r)
+/* Open findings by tier at the end of each day of the window, one line per tier. */
+static void trend_chart(FILE *out, const struct metrics *m)
 {
 	const int w = 720, h = 220, left = 40, right = 10, top = 10, bottom = 30;
 	long max = 1, tick;
-	enum report_tier t;
-	size_t d;
+	enum metrics_tier t;
+	size_t d, step;
 
-	for (d = 0; d < REPORT_TREND_DAYS; d++)
-		for (t = RT_CRITICAL; t < RT__COUNT; t++)
-			if (r->trend[d][t] > max)
-				max = r->trend[d][t];
-	fprintf(out, "<svg role=\"img\" aria-label=\"open findings by tier, last %d days\" width=\"%d\" "
+	if (m->ndays < 2) {
+		fputs("<p class=\"none\">Not enough days to draw a trend.</p>\n", out);
+		return;
+	}
+	for (d = 0; d < m->ndays; d++)
+		for (t = METRICS_TIER_CRITICAL; t < METRICS_TIERS; t++)
+			if (m->days[d].open[t] > max)
+				max = m->days[d].open[t];
+	fprintf(out, "<svg role=\"img\" aria-label=\"open findings by tier, last %zu days\" width=\"%d\" "
 		"height=\"%d\" viewBox=\"0 0 %d %d\" xmlns=\"http://www.w3.org/2000/svg\">\n",
-		REPORT_TREND_DAYS, w, h, w, h);
+		m->ndays, w, h, w, h);
 	for (tick = 0; tick <= 4; tick++) {
 		long v = (max * tick + 3) / 4;
 		double y = top + (h - top - bottom) * (1.0 - (double)v / (double)max);
@@ -87,19 +91,20 @@ static void trend_chart(FILE *out, const struct report *r)
 			"<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%ld</text>\n",
 			left, y, w - right, y, left - 4, y + 4, v);
 	}
-	for (d = 0; d < REPORT_TREND_DAYS; d += 7) {
+	step = m->ndays > 8 ? (m->ndays + 4) / 5 : 1;
+	for (d = 0; d < m->ndays; d += step) {
 		char day[21];
-		double x = left + (double)(w - left - right) * (double)d / (REPORT_TREND_DAYS - 1);
+		double x = left + (double)(w - left - right) * (double)d / (double)(m->ndays - 1);
 
-		ptime_format(day, r->trend_day[d]);
+		ptime_format(day, m->days[d].day);
 		day[10] = '\0';
 		fprintf(out, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", x, h - 10, day + 5);
 	}
-	for (t = RT_CRITICAL; t < RT__COUNT; t++) {
+	for (t = METRICS_TIER_CRITICAL; t < METRICS_TIERS; t++) {
 		fprintf(out, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"", tier_colors[t]);
-		for (d = 0; d < REPORT_TREND_DAYS; d++) {
-			double x = left + (double)(w - left - right) * (double)d / (REPORT_TREND_DAYS - 1);
-			double y = top + (h - top - bottom) * (1.0 - (double)r->trend[d][t] / (double)max);
+		for (d = 0; d < m->ndays; d++) {
+			double x = left + (double)(w - left - right) * (double)d / (double)(m->ndays - 1);
+			double y = top + (h - top - bottom) * (1.0 - (double)m->days[d].open[t] / (double)max);
 
 			fprintf(out, "%s%.1f,%.1f", d ? " " : "", x, y);
 		}
@@ -124,53 +129,58 @@ static void bar(FILE *out, int y, const char *label, double value, double max, c
 	fputs("</text>\n", out);
 }
 
-static void mttr_chart(FILE *out, const struct report *r)
+static void mttr_chart(FILE *out, const struct metrics *m)
 {
 	double max = 0;
-	enum report_tier t;
+	enum metrics_tier t;
 
-	for (t = RT_CRITICAL; t < RT__COUNT; t++)
-		if (r->mttr_n[t] && r->mttr[t] > max)
-			max = r->mttr[t];
+	for (t = METRICS_TIER_CRITICAL; t < METRICS_TIERS; t++)
+		if (m->mttr[t].count && m->mttr[t].mean > max)
+			max = m->mttr[t].mean;
 	fprintf(out, "<svg role=\"img\" aria-label=\"mean time to remediate by tier\" width=\"720\" "
 		"height=\"%d\" viewBox=\"0 0 720 %d\" xmlns=\"http://www.w3.org/2000/svg\">\n",
-		RT__COUNT * 24 + 4, RT__COUNT * 24 + 4);
-	for (t = RT_CRITICAL; t < RT__COUNT; t++) {
-		char text[64];
+		METRICS_TIERS * 24 + 4, METRICS_TIERS * 24 + 4);
+	for (t = METRICS_TIER_CRITICAL; t < METRICS_TIERS; t++) {
+		const struct metrics_duration *d = &m->mttr[t];
+		char text[96];
 
-		if (r->mttr_n[t])
-			snprintf(text, sizeof(text), "%.1f days (%ld fixed)", r->mttr[t] / 86400.0, r->mttr_n[t]);
+		if (d->count)
+			snprintf(text, sizeof(text), "%.1f days (median %.1f, %ld fixed)", d->mean / 86400.0,
+				 d->median / 86400.0, d->count);
 		else
 			snprintf(text, sizeof(text), "none fixed");
-		bar(out, 2 + (int)t * 24, report_tier_name(t), r->mttr_n[t] ? r->mttr[t] : 0, max, text,
-		    tier_colors[t]);
+		bar(out, 2 + (int)t * 24, metrics_tier_name(t), d->count ? d->mean : 0, max, text, tier_colors[t]);
 	}
 	fputs("</svg>\n", out);
 }
 
-static void sla_section(FILE *out, const struct report *r)
+static void sla_section(FILE *out, const struct report *r, const struct metrics *m)
 {
-	long total = r->sla_met + r->sla_breached;
+	long fixed = m->sla_fixed_in_time + m->sla_fixed_late;
+	long open = m->sla_open_within + m->sla_open_breached;
 	size_t i;
 
 	fputs("<h2 id=\"sla\">SLA compliance</h2>\n", out);
-	if (!total) {
+	if (!m->sla.den) {
 		fputs("<p class=\"none\">No finding in scope has an SLA due date yet.</p>\n", out);
-		return;
-	}
-	fprintf(out, "<p>%ld of %ld findings with a due date met it or are not due yet: <strong>%.1f%%</strong>.</p>\n",
-		r->sla_met, total, 100.0 * (double)r->sla_met / (double)total);
-	fputs("<svg role=\"img\" aria-label=\"SLA met and breached\" width=\"720\" height=\"52\" "
-	      "viewBox=\"0 0 720 52\" xmlns=\"http://www.w3.org/2000/svg\">\n", out);
-	{
-		char met[32], breached[32];
+	} else {
+		char v[32];
 
-		snprintf(met, sizeof(met), "%ld", r->sla_met);
-		snprintf(breached, sizeof(breached), "%ld", r->sla_breached);
-		bar(out, 2, "met", (double)r->sla_met, (double)total, met, "#16a34a");
-		bar(out, 26, "breached", (double)r->sla_breached, (double)total, breached, "#b91c1c");
+		fprintf(out, "<p>%ld of %ld findings with a due date were fixed in time or are still within it: "
+			"<strong>%.1f%%</strong> (fixed in the window: %ld, active now: %ld).</p>\n",
+			m->sla.num, m->sla.den, 100.0 * m->sla.rate, fixed, open);
+		fputs("<svg role=\"img\" aria-label=\"SLA in time and breached\" width=\"720\" height=\"100\" "
+		      "viewBox=\"0 0 720 100\" xmlns=\"http://www.w3.org/2000/svg\">\n", out);
+		snprintf(v, sizeof(v), "%ld", m->sla_fixed_in_time);
+		bar(out, 2, "fixed in time", (double)m->sla_fixed_in_time, (double)m->sla.den, v, "#16a34a");
+		snprintf(v, sizeof(v), "%ld", m->sla_open_within);
+		bar(out, 26, "open, within", (double)m->sla_open_within, (double)m->sla.den, v, "#86efac");
+		snprintf(v, sizeof(v), "%ld", m->sla_fixed_late);
+		bar(out, 50, "fixed late", (double)m->sla_fixed_late, (double)m->sla.den, v, "#f97316");
+		snprintf(v, sizeof(v), "%ld", m->sla_open_breached);
+		bar(out, 74, "open, breached", (double)m->sla_open_breached, (double)m->sla.den, v, "#b91c1c");
+		fputs("</svg>\n", out);
 	}
-	fputs("</svg>\n", out);
 	fputs("<h3>Breached SLAs still open</h3>\n", out);
 	if (!r->nbreached) {
 		fputs("<p class=\"none\">None.</p>\n", out);
@@ -311,14 +321,34 @@ static void compliance_section(FILE *out, const struct report *r)
 		fputs("</table>\n", out);
 }
 
+static void exceptions_section(FILE *out, const struct metrics *m)
+{
+	fputs("<h2 id=\"exceptions\">Exceptions</h2>\n", out);
+	if (!m->exceptions_known) {
+		fputs("<p class=\"none\">This database records no exceptions yet.</p>\n", out);
+		return;
+	}
+	fprintf(out, "<p><strong>%ld</strong> active (risk acceptances and false positives), "
+		"<strong>%ld</strong> expiring within %ld days.</p>\n",
+		m->exceptions_active, m->exceptions_expiring, m->q.expiring_days);
+}
+
+static void day_text(char out[static 21], int64_t t)
+{
+	ptime_format(out, t);
+	out[10] = '\0';
+}
+
 void out_report_html(FILE *out, const struct report_doc *doc)
 {
 	const struct report *r = doc->r;
-	char when[21], v[64];
+	const struct metrics *m = doc->m;
+	char when[21], since[21], until[21], v[64];
 	enum report_tier t;
-	long total = r->sla_met + r->sla_breached;
 
 	ptime_format(when, r->now);
+	day_text(since, m->q.since);
+	day_text(until, m->q.until - 1);
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>", out);
 	html_escape(out, doc->title);
@@ -331,7 +361,8 @@ void out_report_html(FILE *out, const struct report_doc *doc)
 		html_escape(out, doc->name);
 		fputs("</strong>", out);
 	}
-	fprintf(out, " &middot; generated %s by posture &middot; %zu findings</p>\n", when, r->nfindings);
+	fprintf(out, " &middot; %s to %s &middot; generated %s by posture &middot; %zu findings</p>\n",
+		since, until, when, r->nfindings);
 
 	fputs("<h2 id=\"summary\">Summary</h2>\n<div class=\"cards\">\n", out);
 	snprintf(v, sizeof(v), "%ld", r->active);
@@ -340,29 +371,31 @@ void out_report_html(FILE *out, const struct report_doc *doc)
 		snprintf(v, sizeof(v), "%ld", r->by_tier[t]);
 		card(out, t == RT_CRITICAL ? "critical tier" : "high tier", v);
 	}
-	if (total)
-		snprintf(v, sizeof(v), "%.1f%%", 100.0 * (double)r->sla_met / (double)total);
+	if (m->sla.den)
+		snprintf(v, sizeof(v), "%.1f%%", 100.0 * m->sla.rate);
 	else
 		snprintf(v, sizeof(v), "n/a");
 	card(out, "SLA compliance", v);
-	if (r->mttr_n[RT_CRITICAL])
-		snprintf(v, sizeof(v), "%.1f d", r->mttr[RT_CRITICAL] / 86400.0);
+	if (m->mttr[METRICS_TIER_CRITICAL].count)
+		snprintf(v, sizeof(v), "%.1f d", m->mttr[METRICS_TIER_CRITICAL].mean / 86400.0);
 	else
 		snprintf(v, sizeof(v), "n/a");
 	card(out, "MTTR critical", v);
-	snprintf(v, sizeof(v), "%ld", r->resolved);
-	card(out, "resolved", v);
+	snprintf(v, sizeof(v), "%ld", m->fixed);
+	card(out, "fixed in the window", v);
+	snprintf(v, sizeof(v), "%ld", m->opened);
+	card(out, "new in the window", v);
 	fputs("</div>\n", out);
 
-	fprintf(out, "<h2 id=\"trend\">Open findings by tier, last %d days</h2>\n", REPORT_TREND_DAYS);
-	trend_chart(out, r);
-	fputs("<h2 id=\"mttr\">Mean time to remediate by tier</h2>\n", out);
-	mttr_chart(out, r);
-	sla_section(out, r);
+	fprintf(out, "<h2 id=\"trend\">Open findings by tier, last %zu days</h2>\n", m->ndays);
+	trend_chart(out, m);
+	fputs("<h2 id=\"mttr\">Mean time to remediate by tier (fixes in the window)</h2>\n", out);
+	mttr_chart(out, m);
+	sla_section(out, r, m);
 	top_findings(out, r);
 	groups_section(out, r);
 	apps_section(out, r);
+	exceptions_section(out, m);
 	compliance_section(out, r);
-	fputs("<p class=\"meta\">Definitions: docs/reports.md. Exceptions expiring are not in this report yet.</p>\n"
-	      "</body>\n</html>\n", out);
+	fputs("<p class=\"meta\">Definitions: docs/reports.md and docs/metrics.md.</p>\n</body>\n</html>\n", out);
 }

@@ -1,6 +1,7 @@
 #include "posture.h"
 #include "out/report.h"
 #include "out/findings.h"
+#include "out/metrics.h"
 #include "util/ptime.h"
 
 static void scope_fields(struct jw *w, const struct report_doc *doc)
@@ -65,7 +66,6 @@ void out_report_json(FILE *out, const struct report_doc *doc)
 {
 	const struct report *r = doc->r;
 	struct jw w;
-	enum report_tier t;
 	enum severity s;
 	size_t i;
 
@@ -92,50 +92,14 @@ void out_report_json(FILE *out, const struct report_doc *doc)
 	jw_obj_close(&w);
 	jw_obj_close(&w);
 
-	jw_key(&w, "trend");
-	jw_arr_open(&w);
-	for (i = 0; i < REPORT_TREND_DAYS; i++) {
-		char day[21];
+	jw_key(&w, "metrics");
+	out_metrics_json(&w, doc->m);
 
-		ptime_format(day, r->trend_day[i]);
-		day[10] = '\0';
-		jw_obj_open(&w);
-		jw_kstr(&w, "date", day);
-		for (t = RT_CRITICAL; t < RT__COUNT; t++)
-			jw_kint(&w, report_tier_name(t), r->trend[i][t]);
-		jw_obj_close(&w);
-	}
-	jw_arr_close(&w);
-
-	jw_key(&w, "mttr");
-	jw_obj_open(&w);
-	for (t = RT_CRITICAL; t < RT__COUNT; t++) {
-		jw_key(&w, report_tier_name(t));
-		jw_obj_open(&w);
-		jw_kint(&w, "fixed", r->mttr_n[t]);
-		if (r->mttr_n[t])
-			jw_knum(&w, "mean_days", r->mttr[t] / 86400.0, 3);
-		else
-			jw_knull(&w, "mean_days");
-		jw_obj_close(&w);
-	}
-	jw_obj_close(&w);
-
-	jw_key(&w, "sla");
-	jw_obj_open(&w);
-	jw_kint(&w, "with_due_date", r->sla_met + r->sla_breached);
-	jw_kint(&w, "met", r->sla_met);
-	jw_kint(&w, "breached", r->sla_breached);
-	if (r->sla_met + r->sla_breached)
-		jw_knum(&w, "compliance", (double)r->sla_met / (double)(r->sla_met + r->sla_breached), 4);
-	else
-		jw_knull(&w, "compliance");
-	jw_key(&w, "breached_active");
+	jw_key(&w, "sla_breached");
 	jw_arr_open(&w);
 	for (i = 0; i < r->nbreached; i++)
 		brief_finding(&w, r->breached[i]);
 	jw_arr_close(&w);
-	jw_obj_close(&w);
 
 	jw_key(&w, "riskiest_apps");
 	jw_arr_open(&w);

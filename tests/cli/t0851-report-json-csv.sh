@@ -10,6 +10,13 @@ test_expect_success 'an app as JSON: figures and findings' '
 	test_cmp "$FIXTURES/report/app-shop.expected.json" actual
 '
 
+test_expect_success 'the embedded metrics are those of posture metrics over the last 30 days' '
+	report_setup &&
+	posture report --app shop --format json | jq -c .metrics >actual &&
+	posture metrics --app shop --since 2025-12-17 --format json | jq -c . >expected &&
+	test_cmp expected actual
+'
+
 test_expect_success 'the portfolio as CSV: every finding, every field' '
 	report_setup &&
 	posture report --portfolio --format csv >actual &&
@@ -26,9 +33,10 @@ test_expect_success 'the JSON findings are those of findings --format json' '
 test_expect_success 'a team: its apps, its figures' '
 	report_setup &&
 	posture report --team pay-team --format json >r.json &&
-	jq -c "[.report.scope, .report.name, .summary.findings, .summary.active, .sla.met, .sla.breached,
+	jq -c "[.report.scope, .report.name, .summary.findings, .summary.active, .metrics.scope.team,
+		.metrics.sla.open_within, .metrics.sla.open_breached, .metrics.activity.opened,
 		[.riskiest_apps[].app], [.findings[].app] ]" r.json >actual &&
-	echo "[\"team\",\"pay-team\",2,2,1,0,[\"pay\"],[\"pay\",\"pay\"]]" >expected &&
+	echo "[\"team\",\"pay-team\",2,2,\"pay-team\",1,0,2,[\"pay\"],[\"pay\",\"pay\"]]" >expected &&
 	test_cmp expected actual
 '
 

@@ -53,23 +53,26 @@ test_expect_success 'the page carries the key figures' '
 	3 high tier
 	0.0% SLA compliance
 	n/a MTTR critical
-	2 resolved
+	2 fixed in the window
+	7 new in the window
 	EOF
 	test_cmp expected actual &&
 	texts h2 >actual &&
 	cat >expected <<-\EOF &&
 	Summary
 	Open findings by tier, last 30 days
-	Mean time to remediate by tier
+	Mean time to remediate by tier (fixes in the window)
 	SLA compliance
 	Fix first
 	Root causes to fix once
 	Riskiest apps
+	Exceptions
 	Compliance
 	EOF
 	test_cmp expected actual &&
-	grep -q "<text x=\"[0-9.]*\" y=\"[0-9]*\">21.0 days (2 fixed)</text>" r.html &&
-	grep -q "0 of 2 findings with a due date met it" r.html &&
+	grep -q "<text x=\"[0-9.]*\" y=\"[0-9]*\">21.0 days (median 21.0, 2 fixed)</text>" r.html &&
+	grep -q "<p>0 of 2 findings with a due date were fixed in time or are still within it: <strong>0.0%</strong> (fixed in the window: 1, active now: 1).</p>" r.html &&
+	grep -q "2025-12-17 to 2026-01-15" r.html &&
 	grep -q "<td>7</td><td class=\"n\">2</td><td class=\"n\">1</td>" r.html &&
 	grep -q "<td>A03:2021</td><td>Injection</td><td class=\"n\">2</td><td class=\"n\">2</td><td class=\"n\">1</td><td class=\"n\">3</td>" r.html
 '

