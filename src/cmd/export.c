@@ -53,14 +53,15 @@ static int read_evidence(const struct evidence_row *e, void *payload, struct per
 {
 	struct export *x = payload;
 	struct vuln *v = x->cur;
-	const struct jnode *root, *loc, *cvss;
+	struct jnode *root;
+	const struct jnode *loc, *cvss;
 	struct perr perr = PERR_INIT;
 
 	if (v->purl || !e->record_json)
 		return 0;
 	arena_reset(&x->scratch);
 	/* posture wrote this record itself: a record it cannot read is skipped, not fatal */
-	if (json_parse_tree((struct jnode **)&root, &x->scratch, e->record_json, strlen(e->record_json),
+	if (json_parse_tree(&root, &x->scratch, e->record_json, strlen(e->record_json),
 			    &json_default_limits, &perr) < 0)
 		return 0;
 	loc = json_get(root, "location");
