@@ -2,6 +2,7 @@
 #include "util/outfile.h"
 #include "util/alloc.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 int outfile_open(struct outfile *of, const char *path, struct perr *err)
@@ -23,6 +24,19 @@ int outfile_open(struct outfile *of, const char *path, struct perr *err)
 		xfree(of->tmp);
 		of->tmp = NULL;
 		return perr_set(err, P_EIO, "%s: cannot create: %s", path, strerror(e));
+	}
+	{
+		/* mkstemp makes the file 0600; a report gets the usual 0666 less the umask */
+		mode_t mask = umask(0);
+
+		umask(mask);
+		if (fchmod(fd, 0666 & ~mask)) {
+			int e = errno;
+
+			close(fd);
+			unlink(of->tmp);
+			return perr_set(err, P_EIO, "%s: cannot set its mode: %s", path, strerror(e));
+		}
 	}
 	of->fp = fdopen(fd, "w");
 	if (!of->fp) {

@@ -42,8 +42,10 @@ test_expect_success 'a team: its apps, its figures' '
 
 test_expect_success '--output writes the file whole and leaves nothing else' '
 	report_setup &&
+	umask 027 &&
 	posture report --app shop --format json --output out.json >stdout &&
 	test_cmp "$FIXTURES/report/app-shop.expected.json" out.json &&
+	test "$(stat -c %a out.json)" = 640 &&
 	test ! -s stdout &&
 	ls | grep -v "^posture.db" >files && printf "files\nout.json\nstdout\n" >expected && test_cmp expected files
 '
