@@ -108,6 +108,25 @@ test_expect_success 'a finding that comes back counts in the recurrence rate' '
 	test_cmp expected actual
 '
 
+test_expect_success 'SLA compliance: fixed in time or late, open within or breached' '
+	setup && ingest s1 t1 s2 t2 s3 &&
+	sqlite3 "$POSTURE_DB" "
+		UPDATE findings SET sla_due = strftime('"'"'%s'"'"', '"'"'2026-01-08'"'"') WHERE rule_id = '"'"'sqli'"'"';
+		UPDATE findings SET sla_due = strftime('"'"'%s'"'"', '"'"'2026-01-06'"'"') WHERE rule_id = '"'"'xss'"'"';
+		UPDATE findings SET sla_due = strftime('"'"'%s'"'"', '"'"'2026-01-10'"'"') WHERE rule_id = '"'"'CVE-2026-2222'"'"';
+		UPDATE findings SET sla_due = strftime('"'"'%s'"'"', '"'"'2026-01-20'"'"') WHERE rule_id = '"'"'path'"'"';
+		UPDATE findings SET sla_due = strftime('"'"'%s'"'"', '"'"'2026-01-12'"'"') WHERE rule_id = '"'"'cmd'"'"';" &&
+	metrics_json | jq -c .sla >actual &&
+	metrics_json --app shop | jq -c .sla >>actual &&
+	metrics_json --since 2026-01-06 | jq -c .sla >>actual &&
+	cat >expected <<-\EOF &&
+	{"fixed_in_time":2,"fixed_late":1,"open_within":1,"open_breached":1,"compliance":0.6}
+	{"fixed_in_time":1,"fixed_late":1,"open_within":1,"open_breached":1,"compliance":0.5}
+	{"fixed_in_time":1,"fixed_late":1,"open_within":1,"open_breached":1,"compliance":0.5}
+	EOF
+	test_cmp expected actual
+'
+
 test_expect_success 'scopes: an app, a team, a unit' '
 	setup && ingest s1 t1 s2 t2 s3 &&
 	for scope in "--app shop" "--team pay-team" "--unit commerce"; do
