@@ -45,6 +45,8 @@ int cmd_sla(int argc, const char **argv, struct ctx *ctx);
 int cmd_gate(int argc, const char **argv, struct ctx *ctx);
 int cmd_groups(int argc, const char **argv, struct ctx *ctx);
 int cmd_trace(int argc, const char **argv, struct ctx *ctx);
+int cmd_report(int argc, const char **argv, struct ctx *ctx);
+int cmd_export(int argc, const char **argv, struct ctx *ctx);
 int cmd_metrics(int argc, const char **argv, struct ctx *ctx);
 
 #endif

@@ -1,0 +1,34 @@
+/*
+ * Report writers: JSON, CSV and one self-contained HTML page from a
+ * computed struct report (engine/report.h), and the compliance view as a
+ * table, JSON or CSV. Pure over the structs: they only write to `out`.
+ */
+#ifndef POSTURE_OUT_REPORT_H
+#define POSTURE_OUT_REPORT_H
+
+#include "engine/report.h"
+#include "model/metrics.h"
+
+struct report_doc {
+	const char *scope;     /* "portfolio", "team" or "app" */
+	const char *name;      /* the team or app; NULL for the portfolio */
+	const char *title;     /* the page's title */
+	const struct report *r;
+	const struct metrics *m;   /* the event-history metrics of the same scope (not for --compliance) */
+	const struct finding *const *findings;   /* every finding of the scope, worst first */
+	size_t nfindings;
+};
+
+/* The report with every field of every finding. */
+void out_report_json(FILE *out, const struct report_doc *doc);
+/* Every finding, one row each, with the columns of `findings --format csv`. */
+void out_report_csv(FILE *out, const struct report_doc *doc);
+/* One HTML file: inline CSS and SVG, no script, no external resource. */
+void out_report_html(FILE *out, const struct report_doc *doc);
+
+/* The per-category compliance view. */
+void out_compliance_table(FILE *out, const struct report_doc *doc);
+void out_compliance_json(FILE *out, const struct report_doc *doc);
+void out_compliance_csv(FILE *out, const struct report_doc *doc);
+
+#endif
