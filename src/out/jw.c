@@ -132,58 +132,111 @@ static const unsigned char byte_class[256] = {
 	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
 };
 
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
 /*
- * The quoted string: valid UTF-8 is copied, every byte that is not part of
- * a valid sequence (and NUL) becomes U+FFFD, as utf8_sanitize() does; then
- * yajl's escapes: \" \\ \b \f \n \r \t and \u00XX (upper-case hex) for the
- * other control characters; '/' and DEL stay as they are.
+ * True when none of the 8 bytes at p needs more than a copy (class 0):
+ * no high bit, then no byte below 0x20 and no zero byte after xoring with
+ * '"' or '\\' (the classic "has a byte less than" tests, exact for ASCII).
  */
-static void put_string(struct jw *w, const char *s, size_t len)
+static bool plain_word(const unsigned char *p)
+{
+	uint64_t w, quote, bslash;
+
+	memcpy(&w, p, 8);
+	if (w & HIGHS)
+		return false;
+	quote = w ^ (ONES * '"');
+	bslash = w ^ (ONES * '\\');
+	return !((((w - ONES * 0x20) & ~w) | ((quote - ONES) & ~quote) | ((bslash - ONES) & ~bslash)) & HIGHS);
+}
+
+/*
+ * Escape p[i..stop) into o, which has room for 6 bytes per input byte plus
+ * 3 more per sequence crossing `stop`: valid UTF-8 is copied, every byte
+ * that is not part of a valid sequence (and NUL) becomes U+FFFD, as
+ * utf8_sanitize() does; then yajl's escapes: \" \\ \b \f \n \r \t and
+ * \u00XX (upper-case hex) for the other control characters; '/' and DEL
+ * stay as they are. A sequence may run past `stop` (up to len); returns
+ * the end of the output and sets *next to the input consumed.
+ */
+static char *escape(char *o, const unsigned char *p, size_t i, size_t stop, size_t len, size_t *next)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, start, n;
-	char *o;
+	size_t start, n;
 
-	put(w, "\"", 1);
-	while (i < len) {
+	while (i < stop) {
+		/* eight plain bytes at a time: no control byte, '"', '\\' or high bit */
+		while (stop - i >= 8 && plain_word(p + i)) {
+			memcpy(o, p + i, 8);
+			o += 8;
+			i += 8;
+		}
+		if (i == stop)
+			break;
 		if (!byte_class[p[i]]) {
 			start = i;
-			while (++i < len && !byte_class[p[i]])
+			while (++i < stop && !byte_class[p[i]])
 				;
-			put(w, s + start, i - start);
+			memcpy(o, p + start, i - start);
+			o += i - start;
 			continue;
 		}
 		if (byte_class[p[i]] == 2) {
 			n = utf8_seq_len(p + i, len - i);
-			if (n)
-				put(w, s + i, n);
-			else
-				put(w, "\xef\xbf\xbd", 3);
-			i += n ? n : 1;
+			if (n) {
+				memcpy(o, p + i, n);
+				o += n;
+				i += n;
+			} else {
+				memcpy(o, "\xef\xbf\xbd", 3);
+				o += 3;
+				i++;
+			}
 			continue;
 		}
-		o = room(w, 6);
-		o[0] = '\\';
+		*o++ = '\\';
 		switch (p[i]) {
-		case '"': o[1] = '"'; n = 2; break;
-		case '\\': o[1] = '\\'; n = 2; break;
-		case '\b': o[1] = 'b'; n = 2; break;
-		case '\f': o[1] = 'f'; n = 2; break;
-		case '\n': o[1] = 'n'; n = 2; break;
-		case '\r': o[1] = 'r'; n = 2; break;
-		case '\t': o[1] = 't'; n = 2; break;
+		case '"': *o++ = '"'; break;
+		case '\\': *o++ = '\\'; break;
+		case '\b': *o++ = 'b'; break;
+		case '\f': *o++ = 'f'; break;
+		case '\n': *o++ = 'n'; break;
+		case '\r': *o++ = 'r'; break;
+		case '\t': *o++ = 't'; break;
 		default:
-			memcpy(o + 1, "u00", 3);
-			o[4] = hex[p[i] >> 4];
-			o[5] = hex[p[i] & 0x0f];
-			n = 6;
+			memcpy(o, "u00", 3);
+			o[3] = hex[p[i] >> 4];
+			o[4] = hex[p[i] & 0x0f];
+			o += 5;
 			break;
 		}
-		w->buf.len += n;
 		i++;
 	}
-	put(w, "\"", 1);
+	*next = i;
+	return o;
+}
+
+/* The quoted string, escaped a slice at a time so that room stays bounded. */
+static void put_string(struct jw *w, const char *s, size_t len)
+{
+	enum { SLICE = 4096 };
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, stop;
+	char *o;
+
+	do {
+		stop = len - i > SLICE ? i + SLICE : len;
+		o = room(w, 6 * (stop - i) + 8);
+		if (!i)
+			*o++ = '"';
+		o = escape(o, p, i, stop, len, &i);
+		if (i == len)
+			*o++ = '"';
+		w->buf.len = (size_t)(o - w->buf.buf);
+	} while (i < len);
+	w->buf.buf[w->buf.len] = '\0';
 }
 
 void jw_init(struct jw *w, FILE *out, bool pretty)
