@@ -368,6 +368,53 @@ void jw_int(struct jw *w, long long v)
 	scalar(w, start, (size_t)(buf + sizeof(buf) - start));
 }
 
+/*
+ * v as %.*g would print it when v is m / 10^k for a whole m of at most
+ * `digits` digits and k = 1..3 (risk points such as 12.5 or 0.75), else 0.
+ * v * 10^k landing exactly on m leaves v within an ulp of m / 10^k, far
+ * from any rounding boundary at `digits` significant digits, so %g would
+ * print exactly m / 10^k; 0.001 <= |v| < 10^digits keeps it out of %g's
+ * exponent form.
+ */
+static int short_decimal(char *buf, double v, int digits)
+{
+	static const long long pow10[] = { 1, 10, 100, 1000 };
+	unsigned long long um, ip, fp;
+	long long m;
+	char *o = buf, *start;
+	char digit_buf[24];
+	int k, i, ndigits;
+	double scaled;
+
+	if (digits > 12 || !(v > -1e12 && v < 1e12))
+		return 0;
+	for (k = 1; k <= 3; k++) {
+		scaled = v * (double)pow10[k];
+		m = (long long)scaled;
+		if ((double)m == scaled && m % 10)
+			break;
+	}
+	if (k > 3)
+		return 0;
+	um = m < 0 ? 0ULL - (unsigned long long)m : (unsigned long long)m;
+	start = format_int(digit_buf + sizeof(digit_buf), (long long)um);
+	ndigits = (int)(digit_buf + sizeof(digit_buf) - start);
+	/* m's digits are the significant ones, whether or not v < 1 */
+	if (ndigits > (digits < 1 ? 1 : digits))
+		return 0;
+	ip = um / (unsigned long long)pow10[k];
+	fp = um % (unsigned long long)pow10[k];
+	if (m < 0)
+		*o++ = '-';
+	start = format_int(digit_buf + sizeof(digit_buf), (long long)ip);
+	memcpy(o, start, (size_t)(digit_buf + sizeof(digit_buf) - start));
+	o += digit_buf + sizeof(digit_buf) - start;
+	*o++ = '.';
+	for (i = k - 1; i >= 0; i--)
+		*o++ = (char)('0' + (fp / (unsigned long long)pow10[i]) % 10);
+	return (int)(o - buf);
+}
+
 void jw_num(struct jw *w, double v, int digits)
 {
 	char buf[64], *start;
@@ -389,6 +436,10 @@ void jw_num(struct jw *w, double v, int digits)
 			scalar(w, start, (size_t)n);
 			return;
 		}
+	}
+	if ((n = short_decimal(buf, v, digits)) > 0) {
+		scalar(w, buf, (size_t)n);
+		return;
 	}
 	n = snprintf(buf, sizeof(buf), "%.*g", digits, v);
 	scalar(w, buf, (size_t)n);

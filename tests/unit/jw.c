@@ -49,8 +49,13 @@ static void test_jw__numbers(void **state)
 	jw_num(&w, 0.1 + 0.2, 6);
 	jw_num(&w, -0.0, 3);
 	jw_num(&w, 0.0 / 0.0, 3);
+	jw_num(&w, 12.5, 6);
+	jw_num(&w, -0.05, 6);
+	jw_num(&w, 0.001, 6);
+	jw_num(&w, 123.456, 4);
+	jw_num(&w, 0.1 * 3, 6);
 	jw_arr_close(&w);
-	assert_jw(&w, "[0,-9223372036854775808,7,-42,1.23e+03,9.85,0.3,-0,null]");
+	assert_jw(&w, "[0,-9223372036854775808,7,-42,1.23e+03,9.85,0.3,-0,null,12.5,-0.05,0.001,123.5,0.3]");
 	jw_release(&w);
 }
 
