@@ -55,15 +55,23 @@ static void put_indent(struct jw *w)
 static bool begin_value(struct jw *w, bool is_string)
 {
 	unsigned char st = w->state[w->depth];
+	char *o;
 
 	if (st == ST_COMPLETE || (!is_string && (st == ST_MAP_START || st == ST_MAP_KEY)))
 		return false;
-	if (st == ST_MAP_KEY || st == ST_IN_ARR)
-		put(w, w->pretty ? ",\n" : ",", w->pretty ? 2 : 1);
-	else if (st == ST_MAP_VAL)
-		put(w, w->pretty ? ": " : ":", w->pretty ? 2 : 1);
-	if (w->pretty && st != ST_MAP_VAL)
-		put_indent(w);
+	if (w->pretty) {
+		if (st == ST_MAP_KEY || st == ST_IN_ARR)
+			put(w, ",\n", 2);
+		else if (st == ST_MAP_VAL)
+			put(w, ": ", 2);
+		if (st != ST_MAP_VAL)
+			put_indent(w);
+	} else if (st == ST_MAP_KEY || st == ST_IN_ARR || st == ST_MAP_VAL) {
+		o = room(w, 1);
+		*o = st == ST_MAP_VAL ? ':' : ',';
+		w->buf.len++;
+		o[1] = '\0';
+	}
 	return true;
 }
 
