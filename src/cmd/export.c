@@ -575,8 +575,9 @@ int cmd_export(int argc, const char **argv, struct ctx *ctx)
 	if (write_bom(&x, of.fp, app, &err) < 0 || outfile_commit(&of, &err) < 0)
 		ret = perr_report(&err);
 done:
-	if (x.w.g)
-		jw_release(&x.w);
+	/* write_bom flushed what it wrote; on failure nothing more goes out */
+	x.w.out = NULL;
+	jw_release(&x.w);
 	outfile_abort(&of);
 	finding_set_release(&set);
 	arena_release(&x.arena);

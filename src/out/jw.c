@@ -5,58 +5,293 @@
 #include "util/utf8.h"
 
 /*
- * yajl_gen would call a print callback per token; writing its buffer once
- * per record instead is several times faster (see bench/sarif.sh).
+ * The writer keeps yajl_gen's state machine, so that every document comes
+ * out exactly as it did when yajl_gen wrote it (goldens and stored evidence
+ * JSON stay byte-identical): a value where a key is due, anything after a
+ * complete top-level value, and nesting past JW_MAX_DEPTH are dropped.
+ * Writing strings ourselves saves the per-piece print callback and the
+ * separate UTF-8 check-then-copy pass: the profile of `posture parse` had
+ * yajl_gen_string at a third of all instructions.
  */
+enum jw_state {
+	ST_START = 0,
+	ST_MAP_START,
+	ST_MAP_KEY,
+	ST_MAP_VAL,
+	ST_ARR_START,
+	ST_IN_ARR,
+	ST_COMPLETE,
+};
+
+#define INDENT "  "
+
+/* Room for n more bytes (and the terminating NUL); the buffer has no cap. */
+static char *room(struct jw *w, size_t n)
+{
+	if (w->buf.len + n + 1 > w->buf.alloc && pbuf_grow(&w->buf, n) < 0)
+		abort(); /* the buffer has no cap: pbuf_grow() only fails on one */
+	return w->buf.buf + w->buf.len;
+}
+
+static void put(struct jw *w, const char *s, size_t n)
+{
+	memcpy(room(w, n), s, n);
+	w->buf.len += n;
+	w->buf.buf[w->buf.len] = '\0';
+}
+
+static void put_indent(struct jw *w)
+{
+	unsigned i;
+
+	for (i = 0; i < w->depth; i++)
+		put(w, INDENT, sizeof(INDENT) - 1);
+}
+
+/*
+ * Before a value (or a key: is_string): false when it must be dropped;
+ * otherwise the separator and, when pretty, the indentation are written.
+ */
+static bool begin_value(struct jw *w, bool is_string)
+{
+	unsigned char st = w->state[w->depth];
+	char *o;
+
+	if (st == ST_COMPLETE || (!is_string && (st == ST_MAP_START || st == ST_MAP_KEY)))
+		return false;
+	if (w->pretty) {
+		if (st == ST_MAP_KEY || st == ST_IN_ARR)
+			put(w, ",\n", 2);
+		else if (st == ST_MAP_VAL)
+			put(w, ": ", 2);
+		if (st != ST_MAP_VAL)
+			put_indent(w);
+	} else if (st == ST_MAP_KEY || st == ST_IN_ARR || st == ST_MAP_VAL) {
+		o = room(w, 1);
+		*o = st == ST_MAP_VAL ? ':' : ',';
+		w->buf.len++;
+		o[1] = '\0';
+	}
+	return true;
+}
+
+/* The current container took one more item. */
+static void appended(struct jw *w)
+{
+	unsigned char *st = &w->state[w->depth];
+
+	switch (*st) {
+	case ST_START:
+		*st = ST_COMPLETE;
+		break;
+	case ST_MAP_START:
+	case ST_MAP_KEY:
+		*st = ST_MAP_VAL;
+		break;
+	case ST_ARR_START:
+		*st = ST_IN_ARR;
+		break;
+	case ST_MAP_VAL:
+		*st = ST_MAP_KEY;
+		break;
+	default:
+		break;
+	}
+}
+
+static void final_newline(struct jw *w)
+{
+	if (w->pretty && w->state[w->depth] == ST_COMPLETE)
+		put(w, "\n", 1);
+}
+
+static void end_value(struct jw *w)
+{
+	appended(w);
+	final_newline(w);
+}
+
+/* A scalar written as is (numbers, true/false/null, stored JSON). */
+static void scalar(struct jw *w, const char *text, size_t len)
+{
+	if (!begin_value(w, false))
+		return;
+	put(w, text, len);
+	end_value(w);
+}
+
+/* 0: copied as is; 1: escaped; 2: the start of a multi-byte sequence, or NUL */
+static const unsigned char byte_class[256] = {
+	2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* '"' */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, /* '\\' */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+};
+
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/*
+ * True when none of the 8 bytes at p needs more than a copy (class 0):
+ * no high bit, then no byte below 0x20 and no zero byte after xoring with
+ * '"' or '\\' (the classic "has a byte less than" tests, exact for ASCII).
+ */
+static bool plain_word(const unsigned char *p)
+{
+	uint64_t w, quote, bslash;
+
+	memcpy(&w, p, 8);
+	if (w & HIGHS)
+		return false;
+	quote = w ^ (ONES * '"');
+	bslash = w ^ (ONES * '\\');
+	return !((((w - ONES * 0x20) & ~w) | ((quote - ONES) & ~quote) | ((bslash - ONES) & ~bslash)) & HIGHS);
+}
+
+/*
+ * Escape p[i..stop) into o, which has room for 6 bytes per input byte plus
+ * 3 more per sequence crossing `stop`: valid UTF-8 is copied, every byte
+ * that is not part of a valid sequence (and NUL) becomes U+FFFD, as
+ * utf8_sanitize() does; then yajl's escapes: \" \\ \b \f \n \r \t and
+ * \u00XX (upper-case hex) for the other control characters; '/' and DEL
+ * stay as they are. A sequence may run past `stop` (up to len); returns
+ * the end of the output and sets *next to the input consumed.
+ */
+static char *escape(char *o, const unsigned char *p, size_t i, size_t stop, size_t len, size_t *next)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t start, n;
+
+	while (i < stop) {
+		/* eight plain bytes at a time: no control byte, '"', '\\' or high bit */
+		while (stop - i >= 8 && plain_word(p + i)) {
+			memcpy(o, p + i, 8);
+			o += 8;
+			i += 8;
+		}
+		if (i == stop)
+			break;
+		if (!byte_class[p[i]]) {
+			start = i;
+			while (++i < stop && !byte_class[p[i]])
+				;
+			memcpy(o, p + start, i - start);
+			o += i - start;
+			continue;
+		}
+		if (byte_class[p[i]] == 2) {
+			n = utf8_seq_len(p + i, len - i);
+			if (n) {
+				memcpy(o, p + i, n);
+				o += n;
+				i += n;
+			} else {
+				memcpy(o, "\xef\xbf\xbd", 3);
+				o += 3;
+				i++;
+			}
+			continue;
+		}
+		*o++ = '\\';
+		switch (p[i]) {
+		case '"': *o++ = '"'; break;
+		case '\\': *o++ = '\\'; break;
+		case '\b': *o++ = 'b'; break;
+		case '\f': *o++ = 'f'; break;
+		case '\n': *o++ = 'n'; break;
+		case '\r': *o++ = 'r'; break;
+		case '\t': *o++ = 't'; break;
+		default:
+			memcpy(o, "u00", 3);
+			o[3] = hex[p[i] >> 4];
+			o[4] = hex[p[i] & 0x0f];
+			o += 5;
+			break;
+		}
+		i++;
+	}
+	*next = i;
+	return o;
+}
+
+/* The quoted string, escaped a slice at a time so that room stays bounded. */
+static void put_string(struct jw *w, const char *s, size_t len)
+{
+	enum { SLICE = 4096 };
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, stop;
+	char *o;
+
+	do {
+		stop = len - i > SLICE ? i + SLICE : len;
+		o = room(w, 6 * (stop - i) + 8);
+		if (!i)
+			*o++ = '"';
+		o = escape(o, p, i, stop, len, &i);
+		if (i == len)
+			*o++ = '"';
+		w->buf.len = (size_t)(o - w->buf.buf);
+	} while (i < len);
+	w->buf.buf[w->buf.len] = '\0';
+}
+
 void jw_init(struct jw *w, FILE *out, bool pretty)
 {
+	pbuf_init(&w->buf, 0);
 	w->out = out;
-	w->g = yajl_gen_alloc(NULL);
-	if (pretty) {
-		yajl_gen_config(w->g, yajl_gen_beautify, 1);
-		yajl_gen_config(w->g, yajl_gen_indent_string, "  ");
-	}
+	w->pretty = pretty;
+	w->depth = 0;
+	memset(w->state, 0, sizeof(w->state));
 }
 
 void jw_init_mem(struct jw *w)
 {
-	w->out = NULL;
-	w->g = yajl_gen_alloc(NULL);
+	jw_init(w, NULL, false);
 }
 
 const char *jw_mem(struct jw *w, size_t *len)
 {
-	const unsigned char *buf = NULL;
+	*len = w->buf.len;
+	return w->buf.buf;
+}
 
-	yajl_gen_get_buf(w->g, &buf, len);
-	return (const char *)buf;
+static void reset_state(struct jw *w)
+{
+	w->depth = 0;
+	memset(w->state, 0, sizeof(w->state));
 }
 
 void jw_mem_clear(struct jw *w)
 {
-	yajl_gen_clear(w->g);
-	yajl_gen_reset(w->g, NULL);
+	pbuf_reset(&w->buf);
+	reset_state(w);
 }
 
 void jw_flush(struct jw *w)
 {
-	size_t len = 0;
-	const char *text;
-
-	if (!w->out || !w->g)
+	if (!w->out)
 		return;
-	text = jw_mem(w, &len);
-	if (len)
-		fwrite(text, 1, len, w->out);
-	yajl_gen_clear(w->g);
+	if (w->buf.len)
+		fwrite(w->buf.buf, 1, w->buf.len, w->out);
+	pbuf_reset(&w->buf);
 }
 
 void jw_release(struct jw *w)
 {
 	jw_flush(w);
-	if (w->g)
-		yajl_gen_free(w->g);
-	w->g = NULL;
+	pbuf_release(&w->buf);
 }
 
 void jw_reset_line(struct jw *w)
@@ -64,32 +299,50 @@ void jw_reset_line(struct jw *w)
 	jw_flush(w);
 	if (w->out)
 		fputc('\n', w->out);
-	yajl_gen_reset(w->g, NULL);
+	reset_state(w);
 }
 
-void jw_obj_open(struct jw *w) { yajl_gen_map_open(w->g); }
-void jw_obj_close(struct jw *w) { yajl_gen_map_close(w->g); }
-void jw_arr_open(struct jw *w) { yajl_gen_array_open(w->g); }
-void jw_arr_close(struct jw *w) { yajl_gen_array_close(w->g); }
-void jw_null(struct jw *w) { yajl_gen_null(w->g); }
-void jw_bool(struct jw *w, bool v) { yajl_gen_bool(w->g, v); }
+static void open_container(struct jw *w, enum jw_state state, char bracket)
+{
+	if (w->depth + 1 >= JW_MAX_DEPTH || !begin_value(w, false))
+		return;
+	w->state[++w->depth] = (unsigned char)state;
+	put(w, &bracket, 1);
+	if (w->pretty)
+		put(w, "\n", 1);
+}
+
+static void close_container(struct jw *w, char bracket)
+{
+	if (w->state[w->depth] == ST_COMPLETE || !w->depth)
+		return;
+	w->depth--;
+	if (w->pretty)
+		put(w, "\n", 1);
+	appended(w);
+	if (w->pretty && w->state[w->depth] != ST_MAP_VAL)
+		put_indent(w);
+	put(w, &bracket, 1);
+	final_newline(w);
+}
+
+void jw_obj_open(struct jw *w) { open_container(w, ST_MAP_START, '{'); }
+void jw_obj_close(struct jw *w) { close_container(w, '}'); }
+void jw_arr_open(struct jw *w) { open_container(w, ST_ARR_START, '['); }
+void jw_arr_close(struct jw *w) { close_container(w, ']'); }
+void jw_null(struct jw *w) { scalar(w, "null", 4); }
+void jw_bool(struct jw *w, bool v) { scalar(w, v ? "true" : "false", v ? 4 : 5); }
 
 void jw_strn(struct jw *w, const char *s, size_t len)
 {
-	char *fixed;
-
 	if (!s) {
-		yajl_gen_null(w->g);
+		jw_null(w);
 		return;
 	}
-	if (utf8_is_clean(s, len)) {
-		yajl_gen_string(w->g, (const unsigned char *)s, len);
+	if (!begin_value(w, true))
 		return;
-	}
-	fixed = xmalloc(utf8_sanitized_max(len));
-	len = utf8_sanitize(fixed, s, len);
-	yajl_gen_string(w->g, (const unsigned char *)fixed, len);
-	xfree(fixed);
+	put_string(w, s, len);
+	end_value(w);
 }
 
 void jw_str(struct jw *w, const char *s)
@@ -99,25 +352,105 @@ void jw_str(struct jw *w, const char *s)
 
 void jw_key(struct jw *w, const char *key)
 {
-	yajl_gen_string(w->g, (const unsigned char *)key, strlen(key));
+	jw_strn(w, key, strlen(key));
+}
+
+/* Decimal digits of v into the end of buf[0..21); returns where they start. */
+static char *format_int(char *end, long long v)
+{
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+	do {
+		*--end = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--end = '-';
+	return end;
 }
 
 void jw_int(struct jw *w, long long v)
 {
-	yajl_gen_integer(w->g, v);
+	char buf[24], *start = format_int(buf + sizeof(buf), v);
+
+	scalar(w, start, (size_t)(buf + sizeof(buf) - start));
+}
+
+/*
+ * v as %.*g would print it when v is m / 10^k for a whole m of at most
+ * `digits` digits and k = 1..3 (risk points such as 12.5 or 0.75), else 0.
+ * v * 10^k landing exactly on m leaves v within an ulp of m / 10^k, far
+ * from any rounding boundary at `digits` significant digits, so %g would
+ * print exactly m / 10^k; 0.001 <= |v| < 10^digits keeps it out of %g's
+ * exponent form.
+ */
+static int short_decimal(char *buf, double v, int digits)
+{
+	static const long long pow10[] = { 1, 10, 100, 1000 };
+	unsigned long long um, ip, fp;
+	long long m;
+	char *o = buf, *start;
+	char digit_buf[24];
+	int k, i, ndigits;
+	double scaled;
+
+	if (digits > 12 || !(v > -1e12 && v < 1e12))
+		return 0;
+	for (k = 1; k <= 3; k++) {
+		scaled = v * (double)pow10[k];
+		m = (long long)scaled;
+		if ((double)m == scaled && m % 10)
+			break;
+	}
+	if (k > 3)
+		return 0;
+	um = m < 0 ? 0ULL - (unsigned long long)m : (unsigned long long)m;
+	start = format_int(digit_buf + sizeof(digit_buf), (long long)um);
+	ndigits = (int)(digit_buf + sizeof(digit_buf) - start);
+	/* m's digits are the significant ones, whether or not v < 1 */
+	if (ndigits > (digits < 1 ? 1 : digits))
+		return 0;
+	ip = um / (unsigned long long)pow10[k];
+	fp = um % (unsigned long long)pow10[k];
+	if (m < 0)
+		*o++ = '-';
+	start = format_int(digit_buf + sizeof(digit_buf), (long long)ip);
+	memcpy(o, start, (size_t)(digit_buf + sizeof(digit_buf) - start));
+	o += digit_buf + sizeof(digit_buf) - start;
+	*o++ = '.';
+	for (i = k - 1; i >= 0; i--)
+		*o++ = (char)('0' + (fp / (unsigned long long)pow10[i]) % 10);
+	return (int)(o - buf);
 }
 
 void jw_num(struct jw *w, double v, int digits)
 {
-	char buf[64];
+	char buf[64], *start;
 	int n;
 
 	if (v != v || v > 1e300 || v < -1e300) {
-		yajl_gen_null(w->g);
+		jw_null(w);
+		return;
+	}
+	/*
+	 * Whole numbers with no more than `digits` digits print the same
+	 * through %.*g and as an integer; they are most of what we write
+	 * (scores, counts), and snprintf of a double is slow.
+	 */
+	if (v != 0 && v > -1e15 && v < 1e15 && v == (double)(long long)v) {
+		start = format_int(buf + sizeof(buf), (long long)v);
+		n = (int)(buf + sizeof(buf) - start);
+		if (n - (v < 0) <= (digits < 1 ? 1 : digits)) {
+			scalar(w, start, (size_t)n);
+			return;
+		}
+	}
+	if ((n = short_decimal(buf, v, digits)) > 0) {
+		scalar(w, buf, (size_t)n);
 		return;
 	}
 	n = snprintf(buf, sizeof(buf), "%.*g", digits, v);
-	yajl_gen_number(w->g, buf, (size_t)n);
+	scalar(w, buf, (size_t)n);
 }
 
 void jw_kstr(struct jw *w, const char *key, const char *s) { jw_key(w, key); jw_str(w, s); }
@@ -141,9 +474,8 @@ void jw_ktime(struct jw *w, const char *key, int64_t t)
 
 void jw_raw(struct jw *w, const char *json)
 {
-	/* yajl_gen_number writes its text as is, with the right separators */
 	if (!json || !*json)
-		yajl_gen_null(w->g);
+		jw_null(w);
 	else
-		yajl_gen_number(w->g, json, strlen(json));
+		scalar(w, json, strlen(json));
 }

@@ -1,16 +1,25 @@
 /*
- * JSON writing on top of yajl_gen: one JSON library in and out. Strings
- * that are not valid UTF-8 are repaired (U+FFFD) on the way out, NULL
- * strings become null. A jw owns its yajl_gen; jw_release() frees it.
+ * JSON writing into a buffer of its own: the text is byte for byte what
+ * yajl_gen wrote before (same separators, same pretty layout, same escapes),
+ * in one pass per string instead of a print callback per piece. Strings that
+ * are not valid UTF-8 are repaired (U+FFFD) on the way out, NULL strings
+ * become null. A jw owns its buffer; jw_release() frees it.
  */
 #ifndef POSTURE_OUT_JW_H
 #define POSTURE_OUT_JW_H
 
-#include <yajl_gen.h>
+#include "util/buf.h"
+
+/* Nesting deeper than this is dropped, as yajl_gen's YAJL_MAX_DEPTH did. */
+#define JW_MAX_DEPTH 128
 
 struct jw {
-	yajl_gen g;
+	struct pbuf buf;
 	FILE *out;
+	bool pretty;
+	unsigned depth;
+	/* where each open container stands: enum jw_state in jw.c */
+	unsigned char state[JW_MAX_DEPTH];
 };
 
 /* Write to `out` as the document is generated; pretty for humans when asked. */

@@ -323,6 +323,27 @@ const char *json_text(const struct jnode *n)
 	return NULL;
 }
 
+/*
+ * Most numbers in reports are short integers (lines, columns, indexes):
+ * up to 15 digits they are exact in a double, and strtod() would give the
+ * same value at many times the cost.
+ */
+static bool small_integer(const char *s, size_t len, double *out)
+{
+	size_t i = s[0] == '-';
+	long long v = 0;
+
+	if (len - i < 1 || len - i > 15)
+		return false;
+	for (; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = s[0] == '-' ? -(double)v : (double)v;
+	return true;
+}
+
 bool json_num(const struct jnode *n, double *out)
 {
 	char *end;
@@ -330,6 +351,8 @@ bool json_num(const struct jnode *n, double *out)
 
 	if (!n || (n->type != JNUM && n->type != JSTR) || !n->len)
 		return false;
+	if (small_integer(n->str, n->len, out))
+		return true;
 	errno = 0;
 	v = strtod(n->str, &end);
 	if (errno || *end || end == n->str)

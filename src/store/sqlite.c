@@ -15,7 +15,7 @@
 enum stmt_id {
 	S_APP_GET, S_APP_INSERT, S_COMP_GET, S_COMP_INSERT,
 	S_SCAN_INSERT, S_SCAN_TOOL, S_SCAN_FINISH, S_SCOPE_LATEST, S_SCOPE_NEXT,
-	S_FINDING_LOOKUP, S_FINDING_INSERT, S_FINDING_SEEN, S_EVIDENCE_PUT,
+	S_FINDING_LOOKUP, S_FINDING_INSERT, S_FINDING_SEEN, S_FINDING_SEEN_STATUS, S_EVIDENCE_PUT,
 	S_ABSENT_MARK, S_ABSENT_CHECK, S_SET_STATUS, S_EVENT_ADD,
 	S_EVIDENCE_EACH, S_EVENTS_EACH,
 	S__COUNT
@@ -52,11 +52,17 @@ static const char *const stmt_sql[S__COUNT] = {
 		" VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?12,?13,?13)",
 	[S_FINDING_SEEN] =
 		"UPDATE findings SET first_seen = min(first_seen, ?3), last_seen = max(last_seen, ?3),"
-		" severity = max(severity, ?4), status = ?5, fixed_at = nullif(?6, 0),"
+		" severity = max(severity, ?4), fixed_at = nullif(?6, 0),"
 		" recurrence = recurrence + ?7,"
 		" scan_dupes = CASE WHEN seen_scan_id = ?2 THEN scan_dupes + 1 ELSE 0 END,"
 		" seen_scan_id = ?2, last_scan_id = CASE WHEN ?8 THEN ?2 ELSE last_scan_id END"
 		" WHERE id = ?1",
+	/*
+	 * status is indexed twice (findings_app, findings_owner): an UPDATE
+	 * that names it rewrites both index entries even when the value stays,
+	 * so the rare change goes through a statement of its own.
+	 */
+	[S_FINDING_SEEN_STATUS] = "UPDATE findings SET status = ?2 WHERE id = ?1 AND status IS NOT ?2",
 	[S_EVIDENCE_PUT] =
 		"INSERT INTO evidence (finding_id, ekey, tool, app_id, component_id, present,"
 		" first_scan_id, last_scan_id, first_seen, last_seen, severity, record)"
@@ -723,6 +729,7 @@ int store_finding_create(struct store *s, const struct finding_new *f, int64_t *
 int store_finding_seen(struct store *s, const struct finding_seen *f, struct perr *err)
 {
 	sqlite3_stmt *st = stmt(s, S_FINDING_SEEN, err);
+	int ret;
 
 	if (!st)
 		return err->code;
@@ -730,11 +737,16 @@ int store_finding_seen(struct store *s, const struct finding_seen *f, struct per
 	sqlite3_bind_int64(st, 2, f->scan_id);
 	sqlite3_bind_int64(st, 3, f->at);
 	sqlite3_bind_int(st, 4, f->severity);
-	store__bind_text(st, 5, status_name(f->status));
 	sqlite3_bind_int64(st, 6, f->fixed_at);
 	sqlite3_bind_int(st, 7, f->reopened ? 1 : 0);
 	sqlite3_bind_int(st, 8, f->latest);
-	return store__step_done(s, st, err, "update finding");
+	if ((ret = store__step_done(s, st, err, "update finding")) < 0)
+		return ret;
+	if (!(st = stmt(s, S_FINDING_SEEN_STATUS, err)))
+		return err->code;
+	sqlite3_bind_int64(st, 1, f->id);
+	store__bind_text(st, 2, status_name(f->status));
+	return store__step_done(s, st, err, "update finding status");
 }
 
 int store_evidence_put(struct store *s, const struct evidence_put *e, struct perr *err)

@@ -25,18 +25,39 @@ void sha256_init(struct sha256_ctx *c)
 		abort();
 	}
 	c->evp = ctx;
+	c->npending = 0;
+}
+
+static void flush_pending(struct sha256_ctx *c)
+{
+	if (c->npending)
+		EVP_DigestUpdate(c->evp, c->pending, c->npending);
+	c->npending = 0;
 }
 
 void sha256_update(struct sha256_ctx *c, const void *data, size_t len)
 {
-	EVP_DigestUpdate(c->evp, data, len);
+	if (!len)
+		return;
+	if (len <= SHA256_STAGE - c->npending) {
+		memcpy(c->pending + c->npending, data, len);
+		c->npending += len;
+		return;
+	}
+	flush_pending(c);
+	if (len >= SHA256_STAGE) {
+		EVP_DigestUpdate(c->evp, data, len);
+		return;
+	}
+	memcpy(c->pending, data, len);
+	c->npending = len;
 }
 
 void sha256_field(struct sha256_ctx *c, const char *s)
 {
 	if (s)
-		EVP_DigestUpdate(c->evp, s, strlen(s));
-	EVP_DigestUpdate(c->evp, "", 1);
+		sha256_update(c, s, strlen(s));
+	sha256_update(c, "", 1);
 }
 
 void sha256_final_hex(struct sha256_ctx *c, char *out, size_t hexlen)
@@ -44,6 +65,7 @@ void sha256_final_hex(struct sha256_ctx *c, char *out, size_t hexlen)
 	unsigned char md[32];
 	unsigned int mdlen = 0;
 
+	flush_pending(c);
 	EVP_DigestFinal_ex(c->evp, md, &mdlen);
 	to_hex(md, hexlen > 64 ? 64 : hexlen, out);
 	sha256_release(c);

@@ -5,8 +5,17 @@
 #ifndef POSTURE_UTIL_HASH_H
 #define POSTURE_UTIL_HASH_H
 
+/*
+ * Fingerprints feed many short fields (and snippets byte by byte); each
+ * EVP_DigestUpdate() call costs more than hashing a few bytes, so input is
+ * staged in `pending` and handed to OpenSSL a block at a time.
+ */
+#define SHA256_STAGE 256
+
 struct sha256_ctx {
 	void *evp; /* EVP_MD_CTX, owned */
+	size_t npending;
+	unsigned char pending[SHA256_STAGE];
 };
 
 void sha256_init(struct sha256_ctx *c);

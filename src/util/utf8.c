@@ -1,8 +1,7 @@
 #include "posture.h"
 #include "util/utf8.h"
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t seq_len(const unsigned char *s, size_t n)
+size_t utf8_seq_len(const unsigned char *s, size_t n)
 {
 	unsigned char c = s[0];
 
@@ -56,7 +55,7 @@ bool utf8_is_clean(const char *s, size_t len)
 			i++;
 			continue;
 		}
-		if (!(n = seq_len(p + i, len - i)))
+		if (!(n = utf8_seq_len(p + i, len - i)))
 			return false;
 		i += n;
 	}
@@ -69,7 +68,7 @@ size_t utf8_sanitize(char *dst, const char *s, size_t len)
 	size_t i = 0, o = 0, n;
 
 	while (i < len) {
-		n = seq_len(p + i, len - i);
+		n = utf8_seq_len(p + i, len - i);
 		if (n) {
 			memcpy(dst + o, p + i, n);
 			o += n;

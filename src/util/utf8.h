@@ -11,6 +11,12 @@
 size_t utf8_sanitize(char *dst, const char *s, size_t len);
 #define utf8_sanitized_max(len) (3 * (len) + 1)
 
+/*
+ * Length of the valid UTF-8 sequence at s (n >= 1 bytes available), or 0
+ * when s[0] does not start one (NUL counts as invalid, as above).
+ */
+size_t utf8_seq_len(const unsigned char *s, size_t n);
+
 /* True when s[0..len) is valid UTF-8 without NUL bytes. */
 bool utf8_is_clean(const char *s, size_t len);
 
