@@ -1,12 +1,13 @@
 #!/bin/sh
 # Metrics speed: a portfolio of N (default 1M) findings over 100 apps, 20
-# teams and 5 units, two years of history, with about 5 findings' worth of
-# events each (opened, assigned, tier_changed, ticketed, validated, fixed,
-# and a fix-then-reopen cycle for 10%), one evidence row per finding (SCA
-# ones with a publication date) and 1,200 scans for coverage, generated with
-# plain SQL. Times 'posture metrics' (wall, CPU, peak RSS) for the whole
-# portfolio, one app, one team, and a year-long window. Prints figures,
-# asserts nothing. Needs the sqlite3 shell. N=200000 for a quicker run.
+# teams and 5 units, two years of history, with about 5 events each
+# (opened, assigned, tier_changed, ticketed, validated -- with the finding's
+# validated_at, as correlation sets it -- fixed, and a fix-then-reopen cycle
+# for 10%), one evidence row per finding (SCA ones with a publication date)
+# and 1,200 scans for coverage, generated with plain SQL. Times 'posture
+# metrics' (wall, CPU, peak RSS) for the whole portfolio, one app, one team,
+# and a year-long window. Prints figures, asserts nothing. Needs the sqlite3
+# shell. N=200000 for a quicker run.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 POSTURE=${POSTURE:-$ROOT/build/posture}
@@ -47,7 +48,7 @@ SELECT i, fs, h % 10 AS t, (h / 10) % 10 = 0 AS cycle,
 UPDATE g SET fix = NULL WHERE fix > $NOW;
 UPDATE g SET cycle = 0 WHERE reopen > $NOW;
 INSERT INTO findings (id, app_id, fingerprint, kind, rule_id, title, path, severity, status, tier, risk,
-	owner_team_id, vuln_ids, first_seen, last_seen, fixed_at, sla_due, last_scan_id, seen_scan_id)
+	owner_team_id, vuln_ids, first_seen, last_seen, fixed_at, sla_due, validated_at, last_scan_id, seen_scan_id)
 SELECT i, 1 + i % 100, printf('%064x', i), CASE WHEN i % 10 < 4 THEN 'sca' ELSE 'sast' END,
 	'rule-' || (i % 500), 'finding ' || i, 'src/file' || (i % 5000) || '.c', 1 + i % 5,
 	CASE WHEN fix IS NOT NULL THEN 'fixed' WHEN cycle THEN 'reopened' ELSE 'open' END,
@@ -57,7 +58,7 @@ SELECT i, 1 + i % 100, printf('%064x', i), CASE WHEN i % 10 < 4 THEN 'sca' ELSE 
 	CASE WHEN i % 10 < 4 THEN printf('["CVE-%d-%d"]', 2000 + i % 25, 10000 + i % 10000) ELSE '[]' END,
 	fs, coalesce(fix, $NOW), fix,
 	fs + 86400 * CASE WHEN t = 0 THEN 7 WHEN t < 3 THEN 30 WHEN t < 6 THEN 90 WHEN t < 9 THEN 180 END,
-	1, 1 FROM g;
+	CASE WHEN i % 2 = 1 THEN fs + 2 * 86400 END, 1, 1 FROM g;
 INSERT INTO evidence (finding_id, ekey, tool, app_id, first_scan_id, last_scan_id, first_seen, last_seen,
 	severity, record)
 SELECT i, '0', 'benchtool', 1 + i % 100, 1, 1, fs, fs, 1 + i % 5,
