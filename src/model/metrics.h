@@ -5,7 +5,7 @@
  *
  * How to get them: metrics_query_init() and metrics_window()
  * (engine/metrics.h) make the query; metrics_collect() (cmd/metrics.h)
- * runs store_metrics() -- set-based SQL in the database -- then adds
+ * runs store_metrics() -- a few sequential scans of the database -- then adds
  * coverage and metrics_finish() (means, rates). The report builds on
  * metrics_collect() and out_metrics_json() (out/metrics.h).
  *

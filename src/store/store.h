@@ -946,8 +946,9 @@ int store_findings_with_vuln(struct store *s, const char *id, store_id_cb cb, vo
 /* --- metrics: aggregates over the event history (sqlite_metrics.c, docs/metrics.md) --- */
 
 /*
- * Fill out's counts, sums and medians for q (scope, window, breakdown) with
- * set-based SQL: mttr, groups, sla_*, days and open_now, recurrence, mttd,
+ * Fill out's counts, sums and medians for q (scope, window, breakdown) from
+ * two index scans (the window's status changes, the findings in scope; see
+ * sqlite_metrics.c): mttr, groups, sla_*, days and open_now, recurrence, mttd,
  * time_to_assign, unassigned, time_to_validate, evidence, findings,
  * exceptions_*, apps and opened/fixed/reopened. Coverage and the derived
  * means and rates are left to the caller (metrics_collect). out->q is set
@@ -960,5 +961,11 @@ int store_metrics(struct store *s, const struct metrics_query *q, struct metrics
 typedef int (*store_app_id_cb)(int64_t app_id, void *payload, struct perr *err);
 int store_metrics_apps_each(struct store *s, const struct metrics_query *q, store_app_id_cb cb,
 			    void *payload, struct perr *err);
+/*
+ * store_coverage_each() for metrics: each active app and scanner kind with
+ * a scan, its last scan and tallies; active_findings is always 0.
+ */
+int store_metrics_coverage_each(struct store *s, store_coverage_cb cb, void *payload,
+				struct perr *err);
 
 #endif
