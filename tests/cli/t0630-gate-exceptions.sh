@@ -1,8 +1,9 @@
 #!/bin/sh
 # Findings that are risk-accepted, false positive or won't fix, and those an
 # active entry of the exceptions file covers, never block; an entry covers
-# only what it selects; an expired entry no longer covers; a bad exceptions
-# file is exit 2 with its place.
+# only what it selects; an expired entry no longer covers, in the file or
+# in the database (even before an upkeep reopens its findings); a bad
+# exceptions file is exit 2 with its place.
 #
 # fs-repo.json has two secrets in src/settings.py that block (tier high by
 # the policy rule secret-in-code): a GitHub token (github-pat, line 41) and
@@ -139,6 +140,38 @@ test_expect_success 'database: an exception recorded with posture accept covers 
 	EOT
 	test_cmp expected got &&
 	POSTURE_NOW=2026-03-01T00:00:00Z test_expect_code 1 posture gate --app web --report fs-repo.json >/dev/null
+'
+
+test_expect_success 'database: an acceptance past its expiry no longer covers, before any upkeep reopens it' '
+	setup &&
+	posture ingest --app web fs-repo.json >/dev/null &&
+	posture accept --rule github-pat --app web --reason "rotated" --approver carol \
+		--expires 2026-02-01 >/dev/null &&
+	posture accept --rule private-key --app web --reason "a test key" --approver dave \
+		--expires 2026-03-01 >/dev/null &&
+	posture gate --app web >/dev/null &&
+	sqlite3 posture.db "SELECT rule_id, status FROM findings WHERE $secrets ORDER BY id; SELECT count(*) FROM events" \
+		>before &&
+	export POSTURE_NOW=2026-02-01T00:00:00Z &&
+	test_expect_code 1 posture gate --app web --format json >out &&
+	jq -r ".items[] | select(.kind == \"secret\") | [.rule_id, .status, .decision, .line] | @tsv" out >got &&
+	printf "github-pat\treopened\tblock\t41\n" >expected &&
+	test_cmp expected got &&
+	posture gate --app web --report fs-repo.json --format json >out.report &&
+	jq -r ".items[] | select(.kind == \"secret\") | [.rule_id, .status, .decision] | @tsv" out.report >got &&
+	printf "github-pat\treopened\twarn\nprivate-key\trisk_accepted\tpass\n" >expected &&
+	test_cmp expected got &&
+	sqlite3 posture.db "SELECT rule_id, status FROM findings WHERE $secrets ORDER BY id; SELECT count(*) FROM events" \
+		>after &&
+	test_cmp before after &&
+	posture exceptions >/dev/null &&
+	sqlite3 posture.db "SELECT status FROM findings WHERE rule_id = '"'"'github-pat'"'"'" >status &&
+	echo reopened >expected &&
+	test_cmp expected status &&
+	test_expect_code 1 posture gate --app web --format json >out.upkept &&
+	test_cmp out out.upkept &&
+	posture gate --app web --report fs-repo.json --format json >out.upkept &&
+	test_cmp out.report out.upkept
 '
 
 test_expect_success 'a bad exceptions file: exit 2, the file and the place' '
