@@ -746,9 +746,20 @@ int store_gate_branch_fingerprints(struct store *s, int64_t app_id, const char *
 				   struct perr *err);
 
 /*
- * What the outputs show of each active finding of the app, from its first
- * evidence row: the line range (0: none), help text and URI (NULL: none);
- * strings borrowed for the call.
+ * The app's findings whose exception has lapsed at `now`: risk_accepted or
+ * false_positive by an exception that has expired or was revoked, which the
+ * next upkeep (ingest, accept, triage, exceptions, sla) reopens unless
+ * another exception covers them. The gate writes no finding, so it reads
+ * them as reopened. Ids in ascending order, all read before the first call.
+ */
+typedef int (*store_gate_lapsed_cb)(int64_t finding_id, void *payload, struct perr *err);
+int store_gate_lapsed_each(struct store *s, int64_t app_id, int64_t now, store_gate_lapsed_cb cb,
+			   void *payload, struct perr *err);
+
+/*
+ * What the outputs show of each active or lapsed (above, at `now`) finding
+ * of the app, from its first evidence row: the line range (0: none), help
+ * text and URI (NULL: none); strings borrowed for the call.
  */
 struct store_gate_detail {
 	int64_t finding_id;
@@ -757,8 +768,8 @@ struct store_gate_detail {
 };
 typedef int (*store_gate_detail_cb)(const struct store_gate_detail *d, void *payload,
 				    struct perr *err);
-int store_gate_details_each(struct store *s, int64_t app_id, store_gate_detail_cb cb, void *payload,
-			    struct perr *err);
+int store_gate_details_each(struct store *s, int64_t app_id, int64_t now, store_gate_detail_cb cb,
+			    void *payload, struct perr *err);
 
 struct store_gate_run {
 	const char *app, *source, *baseline, *policy_digest, *verdict;
