@@ -993,10 +993,17 @@ int store_findings_each(struct store *s, const struct finding_filter *flt, findi
 		if (pbuf_addf(&sql, " AND f.first_seen >= ?%d", b_since) < 0)
 			goto oom;
 	}
-	/* fixed in code, not verified downstream yet: still running in production */
+	/*
+	 * Fixed in code, still running in production: the code component no
+	 * longer reports it, a downstream image or service still does. A
+	 * correlated finding stays active (its own evidence there); a fixed
+	 * one has another active finding there that is the same problem.
+	 */
 	if (flt->fixed_in_code &&
-	    pbuf_adds(&sql, " AND f.status = 'fixed' AND EXISTS (SELECT 1 FROM finding_lineage l"
-			    " WHERE l.finding_id = f.id)") < 0)
+	    pbuf_adds(&sql, " AND f.status IN ('open', 'triaged', 'in_progress', 'reopened', 'fixed')"
+			    " AND EXISTS (SELECT 1 FROM finding_lineage l WHERE l.finding_id = f.id"
+			    " AND l.code_fixed_at IS NOT NULL"
+			    " AND (l.present = 1 OR l.same_finding_id IS NOT NULL))") < 0)
 		goto oom;
 	/* scored findings by risk (which orders tiers too), then the rest by severity */
 	if (pbuf_adds(&sql, " ORDER BY f.risk IS NULL, f.risk DESC, f.severity DESC, f.last_seen DESC, f.id") < 0)
