@@ -30,10 +30,12 @@ endif
 
 # make fuzz runs make again with FUZZ=1: the library is built by the rules
 # above into build-fuzz/ (one object per source path), instrumented for
-# libFuzzer, ASan and UBSan; only the targets' link differs.
+# libFuzzer, ASan and UBSan; only the targets' link differs. libFuzzer is
+# clang's: FUZZ_CC=clang-NN picks another one, CC is ignored.
+FUZZ_CC ?= clang
 ifdef FUZZ
 O := build-fuzz
-CC := clang
+override CC := $(FUZZ_CC)
 OPT := -O1 -g
 CFLAGS_ALL += -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
@@ -91,9 +93,8 @@ $(O)/tests/replay/%: $$(call fuzz_src,%) tests/fuzz/replay.c $(O)/libposture.a
 		$(O)/libposture.a $(LDLIBS_ALL)
 
 ifdef FUZZ
-$(O)/fuzz-%: $$(call fuzz_src,fuzz-%) $(O)/libposture.a
-	$(CC) $(CFLAGS_ALL) $(call fuzz_def,fuzz-$*) $(LDFLAGS) -o $@ $< $(O)/libposture.a \
-		$(LDLIBS_ALL)
+$(FUZZ_BIN): $(O)/%: $$(call fuzz_src,%) $(O)/libposture.a
+	$(CC) $(CFLAGS_ALL) $(call fuzz_def,$*) $(LDFLAGS) -o $@ $< $(O)/libposture.a $(LDLIBS_ALL)
 endif
 
 units: $(UNIT_BIN)
