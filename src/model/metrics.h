@@ -134,7 +134,6 @@ struct metrics {
 	double dedupe_ratio;                         /* -1 when there are no findings */
 
 	/* exceptions (risk acceptances, false positives) */
-	bool exceptions_known;                       /* the database has an exceptions table */
 	long exceptions_active, exceptions_expiring;
 
 	/* coverage: apps in scope per scanner kind */

@@ -164,15 +164,11 @@ void out_metrics_json(struct jw *w, const struct metrics *m)
 	jw_obj_close(w);
 
 	jw_key(w, "exceptions");
-	if (m->exceptions_known) {
-		jw_obj_open(w);
-		jw_kint(w, "active", m->exceptions_active);
-		jw_kint(w, "expiring_soon", m->exceptions_expiring);
-		jw_kint(w, "within_days", m->q.expiring_days);
-		jw_obj_close(w);
-	} else {
-		jw_null(w);
-	}
+	jw_obj_open(w);
+	jw_kint(w, "active", m->exceptions_active);
+	jw_kint(w, "expiring_soon", m->exceptions_expiring);
+	jw_kint(w, "within_days", m->q.expiring_days);
+	jw_obj_close(w);
 
 	jw_key(w, "coverage");
 	jw_obj_open(w);
@@ -316,12 +312,10 @@ void out_metrics_csv(FILE *out, const struct metrics *m)
 	csv_duration(out, "time_to_validate", NULL, NULL, &m->time_to_validate);
 	fmt_rate(v, m->dedupe_ratio);
 	csv_row(out, "dedupe_ratio", NULL, NULL, NULL, v);
-	if (m->exceptions_known) {
-		fmt_long(v, m->exceptions_active);
-		csv_row(out, "exceptions_active", NULL, NULL, NULL, v);
-		fmt_long(v, m->exceptions_expiring);
-		csv_row(out, "exceptions_expiring_soon", NULL, NULL, NULL, v);
-	}
+	fmt_long(v, m->exceptions_active);
+	csv_row(out, "exceptions_active", NULL, NULL, NULL, v);
+	fmt_long(v, m->exceptions_expiring);
+	csv_row(out, "exceptions_expiring_soon", NULL, NULL, NULL, v);
 	for (i = 0; i < METRICS_COVERAGE_KINDS; i++) {
 		const struct metrics_coverage *c = &m->coverage[i];
 
@@ -421,11 +415,8 @@ void out_metrics_table(FILE *out, const struct metrics *m)
 	fmt_rate(v, m->dedupe_ratio);
 	fprintf(out, "\ndedupe ratio            %s (%ld evidence, %ld findings)\n",
 		m->dedupe_ratio < 0 ? "-" : v, m->evidence, m->findings);
-	if (m->exceptions_known)
-		fprintf(out, "exceptions              %ld active, %ld expiring within %ld days\n",
-			m->exceptions_active, m->exceptions_expiring, m->q.expiring_days);
-	else
-		fputs("exceptions              - (no exceptions register in this database)\n", out);
+	fprintf(out, "exceptions              %ld active, %ld expiring within %ld days\n",
+		m->exceptions_active, m->exceptions_expiring, m->q.expiring_days);
 	fprintf(out, "\ncoverage of %ld apps    covered  stale  never\n", m->apps);
 	for (i = 0; i < METRICS_COVERAGE_KINDS; i++) {
 		const struct metrics_coverage *c = &m->coverage[i];

@@ -324,10 +324,6 @@ static void compliance_section(FILE *out, const struct report *r)
 static void exceptions_section(FILE *out, const struct metrics *m)
 {
 	fputs("<h2 id=\"exceptions\">Exceptions</h2>\n", out);
-	if (!m->exceptions_known) {
-		fputs("<p class=\"none\">This database records no exceptions yet.</p>\n", out);
-		return;
-	}
 	fprintf(out, "<p><strong>%ld</strong> active (risk acceptances and false positives), "
 		"<strong>%ld</strong> expiring within %ld days.</p>\n",
 		m->exceptions_active, m->exceptions_expiring, m->q.expiring_days);

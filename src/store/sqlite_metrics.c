@@ -35,6 +35,14 @@
 
 #define TIER "coalesce(f.tier, 'none')"
 
+/*
+ * When a fixed finding's SLA clock stopped: at the fix, or earlier when a
+ * risk acceptance had paused it (the lifecycle keeps sla_due as of the
+ * pause, and a fix does not resume the clock): what counts is whether time
+ * was left when the clock stopped.
+ */
+#define SLA_STOPPED "min(f.fixed_at, coalesce(f.sla_paused_at, f.fixed_at))"
+
 /* a fix: ingest marked it fixed, or a person set the status to fixed */
 #define FIX_EVENT "e.type IN ('fixed', 'status') AND (e.type = 'fixed' OR e.to_value = 'fixed')"
 
@@ -178,9 +186,9 @@ static int state_pass(struct store *s, const struct mq *ids, struct metrics *m, 
 		" sum(f.sla_due IS NOT NULL AND " ACTIVE("f.status") " AND f.sla_due >= ?6),"
 		" sum(f.sla_due IS NOT NULL AND " ACTIVE("f.status") " AND f.sla_due < ?6),"
 		" sum(f.sla_due IS NOT NULL AND f.status IN ('fixed', 'verified')"
-		" AND f.fixed_at >= ?4 AND f.fixed_at < ?5 AND f.fixed_at <= f.sla_due),"
+		" AND f.fixed_at >= ?4 AND f.fixed_at < ?5 AND " SLA_STOPPED " <= f.sla_due),"
 		" sum(f.sla_due IS NOT NULL AND f.status IN ('fixed', 'verified')"
-		" AND f.fixed_at >= ?4 AND f.fixed_at < ?5 AND f.fixed_at > f.sla_due)"
+		" AND f.fixed_at >= ?4 AND f.fixed_at < ?5 AND " SLA_STOPPED " > f.sla_due)"
 		" FROM findings f WHERE " SCOPE
 		" GROUP BY 1, 2";
 	sqlite3_stmt *st = store__prepare(s, sql, err);
@@ -392,12 +400,10 @@ static int timing_pass(struct store *s, const struct mq *ids, struct metrics *m,
 	return finish_rows(s, st, rc, "compute detection, assignment and validation times", err);
 }
 
-/* Exceptions, when the database has the register (docs/exceptions.md). */
+/* Exceptions: the risk register (docs/exceptions.md), scoped by the exception's app. */
 static int exceptions_pass(struct store *s, const struct mq *ids, struct metrics *m,
 			   struct perr *err)
 {
-	static const char has_sql[] =
-		"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'exceptions'";
 	static const char sql[] =
 		"SELECT coalesce(sum(active), 0), coalesce(sum(active AND expires_at <= ?9), 0) FROM ("
 		" SELECT x.expires_at, x.revoked_at IS NULL AND x.expired_at IS NULL"
@@ -406,19 +412,10 @@ static int exceptions_pass(struct store *s, const struct mq *ids, struct metrics
 		" AND (?2 = 0 OR x.app IN (SELECT name FROM apps WHERE team_id = ?2))"
 		" AND (?3 = 0 OR x.app IN (SELECT a.name FROM apps a JOIN teams t ON t.id = a.team_id"
 		" WHERE t.unit_id = ?3)))";
-	sqlite3_stmt *st = store__prepare(s, has_sql, err);
+	sqlite3_stmt *st = store__prepare(s, sql, err);
 	int rc;
 
 	if (!st)
-		return err->code;
-	rc = store__step(s, st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return 0;
-	if (rc != SQLITE_ROW)
-		return store__error(s, err, "look for the exceptions table");
-	m->exceptions_known = true;
-	if (!(st = store__prepare(s, sql, err)))
 		return err->code;
 	bind_query(st, ids, &m->q);
 	if ((rc = store__step(s, st)) == SQLITE_ROW) {

@@ -108,8 +108,11 @@ test_expect_success 'a finding that comes back counts in the recurrence rate' '
 	test_cmp expected actual
 '
 
+# Five due dates moved by hand; billing's CVE-2025-1111 (open, medium) keeps
+# the lifecycle's: first seen 01-03 + 90 days, within.
 test_expect_success 'SLA compliance: fixed in time or late, open within or breached' '
 	setup && ingest s1 t1 s2 t2 s3 &&
+	test "$(sqlite3 "$POSTURE_DB" "SELECT sla_due - first_seen FROM findings WHERE rule_id = '"'"'CVE-2025-1111'"'"'")" = $((90 * 86400)) &&
 	sqlite3 "$POSTURE_DB" "
 		UPDATE findings SET sla_due = strftime('"'"'%s'"'"', '"'"'2026-01-08'"'"') WHERE rule_id = '"'"'sqli'"'"';
 		UPDATE findings SET sla_due = strftime('"'"'%s'"'"', '"'"'2026-01-06'"'"') WHERE rule_id = '"'"'xss'"'"';
@@ -120,10 +123,32 @@ test_expect_success 'SLA compliance: fixed in time or late, open within or breac
 	metrics_json --app shop | jq -c .sla >>actual &&
 	metrics_json --since 2026-01-06 | jq -c .sla >>actual &&
 	cat >expected <<-\EOF &&
-	{"fixed_in_time":2,"fixed_late":1,"open_within":1,"open_breached":1,"compliance":0.6}
+	{"fixed_in_time":2,"fixed_late":1,"open_within":2,"open_breached":1,"compliance":0.6667}
 	{"fixed_in_time":1,"fixed_late":1,"open_within":1,"open_breached":1,"compliance":0.5}
-	{"fixed_in_time":1,"fixed_late":1,"open_within":1,"open_breached":1,"compliance":0.5}
+	{"fixed_in_time":1,"fixed_late":1,"open_within":2,"open_breached":1,"compliance":0.6}
 	EOF
+	test_cmp expected actual
+'
+
+# The lifecycle's own clocks, medium = 3 days (due 01-05 10:00): xss is
+# accepted on 01-03 with 2 days left, sqli on 01-06 a day overdue; both are
+# fixed on 01-09 while accepted. The paused clock keeps sla_due as of the
+# pause: xss was fixed in time, sqli late; cmd is open past its due date.
+test_expect_success 'SLA compliance: a fix while a risk acceptance paused the clock' '
+	posture inventory load "$EXPECTED/posture.yaml" >/dev/null &&
+	printf "sla_days:\n  medium: 3\n" >posture-policy.yaml &&
+	mk_sarif Lint "sqli|src/db.c|10|query(x)|error" "xss|src/web.c|5|echo(y)|error" \
+		"cmd|src/run.c|3|system(c)|error" >a.sarif &&
+	mk_sarif Lint "cmd|src/run.c|3|system(c)|error" >b.sarif &&
+	posture ingest --app shop --at 2026-01-02T10:00:00Z a.sarif >/dev/null &&
+	POSTURE_NOW=2026-01-03T10:00:00Z posture accept 2 --reason r --approver a --expires 2026-02-01 >/dev/null &&
+	POSTURE_NOW=2026-01-06T10:00:00Z posture accept 1 --reason r --approver a --expires 2026-02-01 >/dev/null &&
+	posture ingest --app shop --at 2026-01-09T10:00:00Z b.sarif >/dev/null &&
+	sqlite3 "$POSTURE_DB" "SELECT rule_id, status, sla_due - fixed_at FROM findings ORDER BY id" >state &&
+	printf "sqli|fixed|-345600\nxss|fixed|-345600\ncmd|open|\n" >expected &&
+	test_cmp expected state &&
+	metrics_json | jq -c "[.sla, .exceptions]" >actual &&
+	echo "[{\"fixed_in_time\":1,\"fixed_late\":1,\"open_within\":0,\"open_breached\":1,\"compliance\":0.3333},{\"active\":2,\"expiring_soon\":2,\"within_days\":30}]" >expected &&
 	test_cmp expected actual
 '
 
@@ -150,7 +175,7 @@ test_expect_success 'csv: one measure per row' '
 	opened,,,,6
 	fixed,,,,3
 	mttr_mean_days,,,,5.028
-	sla_compliance,,,,
+	sla_compliance,,,,1
 	recurrence_rate,,,,0
 	time_to_detect_mean_days,,,,8.083
 	open,high,,2026-01-05,1

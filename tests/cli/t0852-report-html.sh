@@ -51,7 +51,7 @@ test_expect_success 'the page carries the key figures' '
 	5 active findings
 	0 critical tier
 	3 high tier
-	0.0% SLA compliance
+	71.4% SLA compliance
 	n/a MTTR critical
 	2 fixed in the window
 	7 new in the window
@@ -71,7 +71,8 @@ test_expect_success 'the page carries the key figures' '
 	EOF
 	test_cmp expected actual &&
 	grep -q "<text x=\"[0-9.]*\" y=\"[0-9]*\">21.0 days (median 21.0, 2 fixed)</text>" r.html &&
-	grep -q "<p>0 of 2 findings with a due date were fixed in time or are still within it: <strong>0.0%</strong> (fixed in the window: 1, active now: 1).</p>" r.html &&
+	grep -q "<p>5 of 7 findings with a due date were fixed in time or are still within it: <strong>71.4%</strong> (fixed in the window: 2, active now: 5).</p>" r.html &&
+	grep -q "<p><strong>0</strong> active (risk acceptances and false positives), <strong>0</strong> expiring within 30 days.</p>" r.html &&
 	grep -q "2025-12-17 to 2026-01-15" r.html &&
 	grep -q "<td>7</td><td class=\"n\">2</td><td class=\"n\">1</td>" r.html &&
 	grep -q "<td>A03:2021</td><td>Injection</td><td class=\"n\">2</td><td class=\"n\">2</td><td class=\"n\">1</td><td class=\"n\">3</td>" r.html
