@@ -28,6 +28,20 @@ CFLAGS_ALL += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recov
 LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
+# make fuzz runs make again with FUZZ=1: the library is built by the rules
+# above into build-fuzz/ (one object per source path), instrumented for
+# libFuzzer, ASan and UBSan; only the targets' link differs. libFuzzer is
+# clang's: FUZZ_CC=clang-NN picks another one, CC is ignored.
+FUZZ_CC ?= clang
+ifdef FUZZ
+O := build-fuzz
+override CC := $(FUZZ_CC)
+OPT := -O1 -g
+CFLAGS_ALL += -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+LDFLAGS += -fsanitize=fuzzer,address,undefined
+endif
+
 LIB_SRC  := $(sort $(wildcard src/*/*.c))
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
 LIB_OBJ  := $(LIB_SRC:%.c=$(O)/%.o) $(O)/gen/migrations.o
@@ -41,7 +55,7 @@ FUZZ_SRC := $(sort $(filter-out tests/fuzz/fuzz-format.c,$(wildcard tests/fuzz/f
 FORMATS  := $(shell sed -n 's/^	{ "\([a-z0-9-]*\)",.*/\1/p' src/parse/formats.c)
 FUZZ_NAMES := $(FUZZ_SRC:tests/fuzz/%.c=%) $(FORMATS:%=fuzz-%)
 REPLAY_BIN := $(FUZZ_NAMES:%=$(O)/tests/replay/%)
-FUZZ_BIN := $(FUZZ_NAMES:%=build-fuzz/%)
+FUZZ_BIN := $(FUZZ_NAMES:%=$(O)/%)
 
 all: $(O)/posture
 
@@ -78,19 +92,10 @@ $(O)/tests/replay/%: $$(call fuzz_src,%) tests/fuzz/replay.c $(O)/libposture.a
 	$(CC) $(CFLAGS_ALL) $(call fuzz_def,$*) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c \
 		$(O)/libposture.a $(LDLIBS_ALL)
 
-build-fuzz/libposture.a: $(LIB_SRC) build-fuzz/gen/migrations.c
-	@mkdir -p build-fuzz/obj
-	cd build-fuzz/obj && clang -std=c11 -O1 -g -I../../src $(PKG_CFLAGS) \
-		-fsanitize=fuzzer-no-link,address,undefined -c $(LIB_SRC:%=../../%) ../gen/migrations.c
-	ar rcs $@ build-fuzz/obj/*.o
-
-build-fuzz/%: $$(call fuzz_src,%) build-fuzz/libposture.a
-	clang -std=c11 -O1 -g -Isrc $(PKG_CFLAGS) $(call fuzz_def,$*) \
-		-fsanitize=fuzzer,address,undefined -o $@ $< build-fuzz/libposture.a $(PKG_LIBS) -lm
-
-build-fuzz/gen/migrations.c: $(MIGRATIONS) scripts/embed-sql.sh
-	@mkdir -p $(@D)
-	sh scripts/embed-sql.sh $@ $(MIGRATIONS)
+ifdef FUZZ
+$(FUZZ_BIN): $(O)/%: $$(call fuzz_src,%) $(O)/libposture.a
+	$(CC) $(CFLAGS_ALL) $(call fuzz_def,$*) $(LDFLAGS) -o $@ $< $(O)/libposture.a $(LDLIBS_ALL)
+endif
 
 units: $(UNIT_BIN)
 replays: $(REPLAY_BIN)
@@ -109,7 +114,12 @@ test:
 	$(MAKE) CC=clang O=build-clang all units replays
 	$(MAKE) sanitize
 
+ifdef FUZZ
 fuzz: $(FUZZ_BIN)
+else
+fuzz:
+	$(MAKE) FUZZ=1 fuzz
+endif
 
 bench: $(O)/posture
 	@for b in bench/*.sh; do POSTURE=$(O)/posture sh $$b || exit 1; done
@@ -126,4 +136,4 @@ clean:
 .PHONY: all check test sanitize fuzz bench checksrc demo clean units replays
 .SECONDARY:
 
--include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(FUZZ_BIN:=.d)

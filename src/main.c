@@ -33,9 +33,9 @@ static const struct cmd commands[] = {
 	{ "gate", cmd_gate, CMD_NO_DB, "may this change ship? the policy's gate over findings or reports" },
 	{ "groups", cmd_groups, CMD_DB_RO, "root causes: findings one change fixes, by risk removed" },
 	{ "trace", cmd_trace, CMD_DB_RO, "how one vulnerability or package collapsed across tools into findings" },
+	{ "metrics", cmd_metrics, CMD_DB_RO, "posture metrics over time: MTTR, SLA, open by tier, recurrence" },
 	{ "report", cmd_report, CMD_DB_RO, "portfolio, team or app reports (HTML, JSON, CSV) and compliance" },
 	{ "export", cmd_export, CMD_DB_RO, "export an app as a CycloneDX 1.6 SBOM with VEX" },
-	{ "metrics", cmd_metrics, CMD_DB_RO, "posture metrics over time: MTTR, SLA, open by tier, recurrence" },
 };
 
 static void usage(FILE *out)

@@ -58,6 +58,11 @@ for r in "$O"/tests/replay/fuzz-*; do
 	for d in tests/fixtures/$fmt tests/fuzz/corpus/$fmt; do
 		[ -d "$d" ] && dirs="$dirs $d"
 	done
+	if [ -z "$dirs" ]; then
+		failed=$((failed + 1))
+		echo "replay $fmt: no seeds (tests/fixtures/$fmt or tests/fuzz/corpus/$fmt)"
+		continue
+	fi
 	# shellcheck disable=SC2086
 	if "$r" $dirs >"$log" 2>&1; then
 		passed=$((passed + 1))

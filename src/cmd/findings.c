@@ -65,7 +65,7 @@ int cmd_findings(int argc, const char **argv, struct ctx *ctx)
 		{ OPT_STRING, 0, "team", &filter.team, "TEAM", "owned by this team: its queue" },
 		{ OPT_STRING, 0, "since", &since, "TIME", "first seen at or after TIME (ISO-8601)" },
 		{ OPT_FLAG, 0, "fixed-in-code", &filter.fixed_in_code, NULL,
-		  "fixed in code but not yet gone from the images and services it ships in" },
+		  "fixed in code, still reported by the images and services it ships in" },
 		{ OPT_INT, 'n', "limit", &limit, "N", "at most N findings" },
 		{ OPT_STRING, 'f', "format", &format, "FMT", "table (default), json, jsonl or csv" },
 		{ OPT_END },

@@ -5,7 +5,9 @@
  *   - the local database: the app's active findings, scored now with the
  *     policy and the feeds (as 'posture rescore' would); with --report,
  *     the reports are parsed, fingerprinted and scored against the stored
- *     state instead, and nothing is ingested;
+ *     state instead, and nothing is ingested. A finding whose exception
+ *     has expired (or was revoked) but that no upkeep has reopened yet is
+ *     read as reopened, as the next ingest or accept will store it;
  *   - reports alone (--no-db, or no database file): parse, score with the
  *     policy and no feeds, apply the exceptions file, compare with a
  *     baseline report.
@@ -69,6 +71,8 @@ struct gate {
 	char baseline_desc[1024];
 	struct exception_list exceptions;
 	bool have_exceptions;
+	int64_t *lapsed;               /* database: ids whose exception lapsed, ascending */
+	size_t nlapsed, lapsed_alloc;
 	bool from_reports;             /* --report: the reports were evaluated */
 	char secret_key[65];
 };
@@ -203,6 +207,35 @@ static void apply_exceptions(struct gate *g, struct gate_item *it, const char *p
 					     e->status == STATUS_FALSE_POSITIVE ? "false positive, exception" :
 					     "exception", (long long)e->id, e->reason ? e->reason : "",
 					     e->approver ? e->approver : "-");
+}
+
+/*
+ * A finding accepted (or false positive) by an exception that expired or
+ * was revoked keeps its status until an upkeep reopens it (ingest, accept,
+ * triage, exceptions, sla run one). The gate writes no finding, so it reads
+ * such a finding as that upkeep will leave it: reopened, gated, unless
+ * another exception in force covers it.
+ */
+static int remember_lapsed(int64_t finding_id, void *payload, struct perr *err)
+{
+	struct gate *g = payload;
+
+	ALLOC_GROW(g->lapsed, g->nlapsed + 1, g->lapsed_alloc);
+	g->lapsed[g->nlapsed++] = finding_id;
+	return 0;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static bool lapsed(const struct gate *g, int64_t finding_id)
+{
+	return g->nlapsed &&
+	       bsearch(&finding_id, g->lapsed, g->nlapsed, sizeof(*g->lapsed), cmp_id) != NULL;
 }
 
 /* --- items ------------------------------------------------------------------ */
@@ -357,6 +390,8 @@ static int evaluate_reports(struct gate *g, struct perr *err)
 			if (ret == 0) {
 				it->finding_id = cur.id;
 				p->first_seen = cur.first_seen;
+				if (lapsed(g, cur.id))
+					cur.status = STATUS_REOPENED;   /* as the next upkeep stores it */
 				if (cur.status == STATUS_FIXED || cur.status == STATUS_VERIFIED) {
 					/* reported again after a fix: ingest would reopen it */
 					it->recurrence = true;
@@ -460,7 +495,7 @@ static int on_scored(const struct risk_row *row, const struct risk_input *in,
 	it->title = keep(g, row->title);
 	it->kind = row->kind;
 	it->severity = row->severity;
-	it->status = row->status;
+	it->status = lapsed(g, row->id) ? STATUS_REOPENED : row->status;
 	if (st) {
 		it->fingerprint = st->fingerprint;
 		it->rule_id = st->rule_id;
@@ -470,7 +505,7 @@ static int on_scored(const struct risk_row *row, const struct risk_input *in,
 		it->end_line = st->end_line;
 		it->description = st->help;
 		it->help_uri = st->help_uri;
-		it->recurrence = st->recurrence > 0 || row->status == STATUS_REOPENED;
+		it->recurrence = st->recurrence > 0 || it->status == STATUS_REOPENED;
 	}
 	it->is_new = g->have_baseline ? !(it->fingerprint && strmap_get(&g->baseline, it->fingerprint)) :
 		     true;
@@ -481,19 +516,45 @@ static int on_scored(const struct risk_row *row, const struct risk_input *in,
 	return 0;
 }
 
+/* A lapsed finding is not active yet, so the app's scoring run skips it: score it alone. */
+static int on_lapsed_row(const struct risk_row *row, void *payload, struct perr *err)
+{
+	struct gate *g = payload;
+	struct risk_input in;
+	struct risk_result r;
+	char cve[32];
+	int ret;
+
+	if ((ret = scoring_score(&g->sc, row, &in, cve, &r, err)) < 0)
+		return ret;
+	return on_scored(row, &in, &r, g, err);
+}
+
 static int evaluate_database(struct gate *g, struct perr *err)
 {
 	struct finding_filter filter = { .app = g->app, .statuses = active_statuses };
 	struct scoring_stats stats;
+	size_t i;
 	int ret;
 
-	if ((ret = store_findings_each(g->store, &filter, remember_stored, g, err)) < 0 ||
-	    (ret = store_gate_details_each(g->store, g->app_id, remember_detail, g, err)) < 0)
+	if ((ret = store_findings_each(g->store, &filter, remember_stored, g, err)) < 0)
+		return ret;
+	for (i = 0; i < g->nlapsed; i++)
+		if ((ret = store_finding_get(g->store, g->lapsed[i], remember_stored, g, err)) < 0)
+			return ret;
+	if ((ret = store_gate_details_each(g->store, g->app_id, g->ctx->now, remember_detail, g, err)) < 0)
 		return ret;
 	g->sc.dry_run = true;
 	g->sc.observe = on_scored;
 	g->sc.observe_payload = g;
-	return scoring_run(&g->sc, g->store, &(struct risk_scope){ .app_id = g->app_id }, &stats, err);
+	if ((ret = scoring_run(&g->sc, g->store, &(struct risk_scope){ .app_id = g->app_id }, &stats,
+			       err)) < 0)
+		return ret;
+	for (i = 0; i < g->nlapsed; i++)
+		if ((ret = store_risk_each(g->store, &(struct risk_scope){ .finding_id = g->lapsed[i] }, NULL,
+					   on_lapsed_row, g, err)) < 0)
+			return ret;
+	return 0;
 }
 
 static int app_context(const struct store_app_row *r, void *payload, struct perr *err)
@@ -623,6 +684,7 @@ static void gate_release(struct gate *g)
 		xfree(g->pend[i].ev);
 	xfree(g->pend);
 	xfree(g->items);
+	xfree(g->lapsed);
 	strmap_release(&g->by_fp);
 	strmap_release(&g->by_id);
 	strmap_release(&g->baseline);
@@ -739,6 +801,9 @@ int cmd_gate(int argc, const char **argv, struct ctx *ctx)
 		if (store_exceptions_load(g.store, ctx->now, &g.exceptions, &err) < 0)
 			goto fail;
 		g.have_exceptions = g.exceptions.n > 0;
+		if (g.app_id &&
+		    store_gate_lapsed_each(g.store, g.app_id, ctx->now, remember_lapsed, &g, &err) < 0)
+			goto fail;
 	}
 	if (baseline && load_baseline(&g, baseline, &err) < 0)
 		goto fail;

@@ -1,7 +1,9 @@
 /* posture show ID: one finding, its evidence and its history. */
 #include "posture.h"
 #include "cmd/cmd.h"
+#include "cmd/upkeep.h"
 #include "engine/correlate.h"
+#include "engine/lifecycle.h"
 #include "out/findings.h"
 #include "parse/json.h"
 #include "store/store.h"
@@ -108,42 +110,76 @@ static int event_text(const struct event_row *e, void *payload, struct perr *err
 }
 
 /*
- * Downstream of a fixed finding (lineage): is it gone from the images and
- * services its component ships in? "Fixed in code, still running in
- * production" is a line here.
+ * Downstream of a finding fixed in code (lineage): is it gone from the
+ * images and services its code component ships in? "Fixed in code, still
+ * running in production" is a line here. Rows whose code component still
+ * reports the finding say nothing and are left out.
  */
-static int lineage_text(const struct lineage_row *r, void *payload, struct perr *err)
-{
-	const struct finding *f = payload;
-
-	if (r->same_finding_id)
-		printf("  downstream %s: still there (finding %lld)\n", r->component,
-		       (long long)r->same_finding_id);
-	else if (f->fixed_at && r->last_scan > f->fixed_at)
-		printf("  downstream %s: gone\n", r->component);
-	else
-		printf("  downstream %s: not scanned since the fix\n", r->component);
-	return 0;
-}
-
-struct lineage_json {
-	struct jw *w;
-	int64_t fixed_at;
+struct lineage_show {
+	const struct finding *f;
+	struct jw *w;            /* NULL: text */
+	int64_t origin;          /* the code component whose line was printed */
 };
 
-static int lineage_json(const struct lineage_row *r, void *payload, struct perr *err)
-{
-	struct lineage_json *lj = payload;
+static const char *const downstream_names[] = {
+	[DOWNSTREAM_STILL_THERE] = "still_there",
+	[DOWNSTREAM_GONE] = "gone",
+	[DOWNSTREAM_GONE_EARLY] = "gone_before_fix",
+	[DOWNSTREAM_NOT_SCANNED] = "not_scanned_since_fix",
+};
 
-	jw_obj_open(lj->w);
-	jw_kstr(lj->w, "component", r->component);
-	jw_ktime(lj->w, "last_scan", r->last_scan);
-	if (r->same_finding_id)
-		jw_kint(lj->w, "still_there", r->same_finding_id);
-	else
-		jw_knull(lj->w, "still_there");
-	jw_kbool(lj->w, "gone", !r->same_finding_id && lj->fixed_at && r->last_scan > lj->fixed_at);
-	jw_obj_close(lj->w);
+static int lineage_line(const struct lineage_row *r, void *payload, struct perr *err)
+{
+	struct lineage_show *ls = payload;
+	struct lineage_check c;
+	enum downstream_state state;
+	/* the finding that holds it there: this one (its evidence), or another */
+	int64_t holder = r->present == 1 ? ls->f->id : r->same_finding_id;
+	char t[21];
+
+	if (!r->code_fixed_at)
+		return 0;
+	upkeep_lineage_check(&c, r);
+	state = lifecycle_downstream(&c);
+	if (ls->w) {
+		jw_obj_open(ls->w);
+		jw_kstr(ls->w, "component", r->component);
+		jw_kstr(ls->w, "code_component", r->origin);
+		jw_ktime(ls->w, "code_fixed_at", r->code_fixed_at);
+		jw_ktime(ls->w, "last_scan", r->last_scan);
+		jw_kstr(ls->w, "state", downstream_names[state]);
+		if (holder)
+			jw_kint(ls->w, "still_there", holder);
+		else
+			jw_knull(ls->w, "still_there");
+		jw_kstr(ls->w, "tools", r->present == 1 ? r->present_tools : NULL);
+		jw_kbool(ls->w, "gone", state == DOWNSTREAM_GONE || state == DOWNSTREAM_GONE_EARLY);
+		jw_obj_close(ls->w);
+		return 0;
+	}
+	if (r->origin_id != ls->origin) {
+		ptime_format(t, r->code_fixed_at);
+		printf("  code fix   %s: %s no longer reports it\n", t, r->origin);
+		ls->origin = r->origin_id;
+	}
+	printf("  downstream %s: ", r->component);
+	switch (state) {
+	case DOWNSTREAM_STILL_THERE:
+		if (r->present == 1)
+			printf("still there (reported by %s)\n", r->present_tools ? r->present_tools : "?");
+		else
+			printf("still there (finding %lld)\n", (long long)r->same_finding_id);
+		break;
+	case DOWNSTREAM_GONE:
+		printf("gone\n");
+		break;
+	case DOWNSTREAM_GONE_EARLY:
+		printf("gone before the fix, not scanned since\n");
+		break;
+	case DOWNSTREAM_NOT_SCANNED:
+		printf("not scanned since the fix\n");
+		break;
+	}
 	return 0;
 }
 
@@ -238,8 +274,8 @@ static int show_finding(const struct finding *f, void *payload, struct perr *err
 		jw_arr_close(&sh->w);
 		jw_key(&sh->w, "downstream");
 		jw_arr_open(&sh->w);
-		if ((ret = store_lineage_each(sh->store, f->id, lineage_json,
-					      &(struct lineage_json){ &sh->w, f->fixed_at }, err)) < 0)
+		if ((ret = store_lineage_each(sh->store, f->id, lineage_line,
+					      &(struct lineage_show){ f, &sh->w, 0 }, err)) < 0)
 			return ret;
 		jw_arr_close(&sh->w);
 		jw_obj_close(&sh->w);
@@ -265,10 +301,9 @@ static int show_finding(const struct finding *f, void *payload, struct perr *err
 		ptime_format(t1, f->sla_due);
 		printf("  sla due    %s%s\n", t1, f->status == STATUS_RISK_ACCEPTED ? " (paused: risk accepted)" : "");
 	}
-	if (f->status == STATUS_FIXED || f->status == STATUS_VERIFIED) {
-		if ((ret = store_lineage_each(sh->store, f->id, lineage_text, (void *)f, err)) < 0)
-			return ret;
-	}
+	if ((ret = store_lineage_each(sh->store, f->id, lineage_line,
+				      &(struct lineage_show){ f, NULL, 0 }, err)) < 0)
+		return ret;
 	if ((ret = show_correlation(sh, f, err)) < 0)
 		return ret;
 	printf("\nevidence (%ld):\n", f->evidence_count);

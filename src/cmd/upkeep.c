@@ -214,40 +214,34 @@ int upkeep_sla(struct store *s, const struct policy *p, int64_t now, struct upke
 
 /* --- verification --- */
 
-struct lineage {
-	struct lineage_check *v;
-	size_t n, alloc;
-	int64_t fixed_at;
-};
-
-static int lineage_one(const struct lineage_row *r, void *payload, struct perr *err)
+void upkeep_lineage_check(struct lineage_check *out, const struct lineage_row *r)
 {
-	struct lineage *li = payload;
-
-	ALLOC_GROW(li->v, li->n + 1, li->alloc);
-	li->v[li->n].scanned_after_fix = r->last_scan > li->fixed_at;
-	li->v[li->n].still_there = r->same_finding_id != 0;
-	li->n++;
-	return 0;
+	out->code_fixed_at = r->code_fixed_at;
+	out->last_scan = r->last_scan;
+	out->still_there = r->present == 1 || r->same_finding_id != 0;
+	out->went_away = r->present == 0;
 }
 
 int upkeep_verify(struct store *s, int64_t now, struct upkeep_stats *st, struct perr *err)
 {
-	struct fixed_finding *fixed = NULL;
-	struct lineage li = { 0 };
-	size_t n = 0, i;
+	struct lineage_row *rows = NULL;
+	struct lineage_check *c = NULL;
+	size_t n = 0, alloc = 0, i, j;
 	int ret;
 
-	if ((ret = store_fixed_with_lineage(s, &fixed, &n, err)) < 0)
+	if ((ret = store_fixed_lineage(s, &rows, &n, err)) < 0)
 		return ret;
-	for (i = 0; i < n && ret >= 0; i++) {
-		li.n = 0;
-		li.fixed_at = fixed[i].fixed_at;
-		if ((ret = store_lineage_each(s, fixed[i].finding_id, lineage_one, &li, err)) < 0)
-			break;
-		if (lifecycle_verified(li.v, li.n)) {
+	/* rows come grouped by finding: decide each group, then write */
+	for (i = 0; i < n && ret >= 0; i = j) {
+		size_t k = 0;
+
+		for (j = i; j < n && rows[j].finding_id == rows[i].finding_id; j++) {
+			ALLOC_GROW(c, k + 1, alloc);
+			upkeep_lineage_check(&c[k++], &rows[j]);
+		}
+		if (lifecycle_verified(c, k)) {
 			struct status_change ch = {
-				.finding_id = fixed[i].finding_id, .at = now, .from = STATUS_FIXED,
+				.finding_id = rows[i].finding_id, .at = now, .from = STATUS_FIXED,
 				.to = STATUS_VERIFIED, .event = EVENT_STATUS, .actor = "posture",
 				.reason = "gone from every downstream image and service",
 			};
@@ -257,8 +251,8 @@ int upkeep_verify(struct store *s, int64_t now, struct upkeep_stats *st, struct 
 			st->verified++;
 		}
 	}
-	xfree(li.v);
-	xfree(fixed);
+	xfree(c);
+	xfree(rows);
 	return ret;
 }
 

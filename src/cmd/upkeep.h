@@ -9,6 +9,7 @@
 #ifndef POSTURE_CMD_UPKEEP_H
 #define POSTURE_CMD_UPKEEP_H
 
+#include "engine/lifecycle.h"
 #include "engine/policy.h"
 #include "store/store.h"
 
@@ -34,8 +35,14 @@ int upkeep_exceptions(struct store *s, int64_t now, int64_t scan_id, struct upke
 /* SLA clocks whose inputs changed, recomputed with the policy's days. */
 int upkeep_sla(struct store *s, const struct policy *p, int64_t now, struct upkeep_stats *st,
 	       struct perr *err);
-/* Fixed findings with downstream components: verified when gone there too. */
+/*
+ * Fixed findings with downstream components: verified when every one was
+ * scanned at or after the code fix and does not report it
+ * (lifecycle_verified).
+ */
 int upkeep_verify(struct store *s, int64_t now, struct upkeep_stats *st, struct perr *err);
+/* What a lineage row says, for lifecycle_downstream() and lifecycle_verified(). */
+void upkeep_lineage_check(struct lineage_check *out, const struct lineage_row *r);
 
 /*
  * For commands outside ingest: load the policy in force (db_path locates

@@ -10,6 +10,7 @@
 #include "model/ids.h"
 #include "util/alloc.h"
 #include "util/ptime.h"
+#include "util/yamlnode.h"
 
 #include <ctype.h>
 #include <fnmatch.h>
@@ -111,30 +112,6 @@ static int over_budget(struct yctx *y, const yaml_node_t *at)
 		       EXCEPTIONS_MAX_NODES);
 }
 
-static const char *node_type(const yaml_node_t *n)
-{
-	switch (n->type) {
-	case YAML_SCALAR_NODE:
-		return "a scalar";
-	case YAML_SEQUENCE_NODE:
-		return "a list";
-	case YAML_MAPPING_NODE:
-		return "a mapping";
-	default:
-		return "empty";
-	}
-}
-
-static bool is_null(const yaml_node_t *n)
-{
-	const char *v;
-
-	if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-		return false;
-	v = (const char *)n->data.scalar.value;
-	return !*v || !strcmp(v, "~") || !strcmp(v, "null") || !strcmp(v, "Null") || !strcmp(v, "NULL");
-}
-
 /* A non-empty scalar, copied into the list's arena. */
 static int get_str(struct yctx *y, const yaml_node_t *n, const char *what, const char **out)
 {
@@ -143,8 +120,8 @@ static int get_str(struct yctx *y, const yaml_node_t *n, const char *what, const
 
 	*out = NULL;
 	if (n->type != YAML_SCALAR_NODE)
-		return fail(y, n, "'%s' is %s, not a string", what, node_type(n));
-	if (is_null(n))
+		return fail(y, n, "'%s' is %s, not a string", what, yamlnode_type(n));
+	if (yamlnode_is_null(n))
 		return fail(y, n, "'%s' is empty", what);
 	v = (const char *)n->data.scalar.value;
 	len = n->data.scalar.length;
@@ -224,7 +201,7 @@ static int read_entry(struct yctx *y, const yaml_node_t *n)
 	bool any = false;
 
 	if (n->type != YAML_MAPPING_NODE)
-		return fail(y, n, "an exception is %s, not a mapping", node_type(n));
+		return fail(y, n, "an exception is %s, not a mapping", yamlnode_type(n));
 	if (y->l->n >= EXCEPTIONS_MAX_ENTRIES)
 		return fail_at(y, P_ELIMIT, n, "more than %d exceptions", EXCEPTIONS_MAX_ENTRIES);
 	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
@@ -234,7 +211,7 @@ static int read_entry(struct yctx *y, const yaml_node_t *n)
 		if (!kn || !vn)
 			return over_budget(y, n);
 		if (kn->type != YAML_SCALAR_NODE)
-			return fail(y, kn, "a key in an exception is %s, not a name", node_type(kn));
+			return fail(y, kn, "a key in an exception is %s, not a name", yamlnode_type(kn));
 		key = (const char *)kn->data.scalar.value;
 		for (k = 0; k < K__COUNT; k++)
 			if (!strcmp(key, entry_keys[k]))
@@ -304,7 +281,7 @@ static int read_root(struct yctx *y, const yaml_node_t *root)
 
 	if (root->type != YAML_MAPPING_NODE)
 		return fail(y, root, "the document is %s, not a mapping with 'exceptions'",
-			    node_type(root));
+			    yamlnode_type(root));
 	for (p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
 		const yaml_node_t *k = node(y, p->key), *v = node(y, p->value);
 		const char *key;
@@ -312,7 +289,7 @@ static int read_root(struct yctx *y, const yaml_node_t *root)
 		if (!k || !v)
 			return over_budget(y, root);
 		if (k->type != YAML_SCALAR_NODE)
-			return fail(y, k, "a top-level key is %s, not a name", node_type(k));
+			return fail(y, k, "a top-level key is %s, not a name", yamlnode_type(k));
 		key = (const char *)k->data.scalar.value;
 		if (!strcmp(key, "version")) {
 			if (v->type != YAML_SCALAR_NODE || strcmp((const char *)v->data.scalar.value, "1"))
@@ -325,10 +302,10 @@ static int read_root(struct yctx *y, const yaml_node_t *root)
 			return fail(y, k, "unknown key '%.100s' (allowed: version, exceptions)", key);
 		}
 	}
-	if (!list || is_null(list))
+	if (!list || yamlnode_is_null(list))
 		return 0;
 	if (list->type != YAML_SEQUENCE_NODE)
-		return fail(y, list, "'exceptions' is %s, not a list", node_type(list));
+		return fail(y, list, "'exceptions' is %s, not a list", yamlnode_type(list));
 	for (it = list->data.sequence.items.start; it < list->data.sequence.items.top; it++) {
 		const yaml_node_t *item = node(y, *it);
 

@@ -110,12 +110,21 @@ int lifecycle_triage(enum status from, enum status to, struct perr *err)
 			"('reopened')", status_name(from), status_name(to));
 }
 
+enum downstream_state lifecycle_downstream(const struct lineage_check *c)
+{
+	if (c->still_there)
+		return DOWNSTREAM_STILL_THERE;
+	if (c->code_fixed_at && c->last_scan >= c->code_fixed_at)
+		return DOWNSTREAM_GONE;
+	return c->went_away ? DOWNSTREAM_GONE_EARLY : DOWNSTREAM_NOT_SCANNED;
+}
+
 bool lifecycle_verified(const struct lineage_check *c, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (!c[i].scanned_after_fix || c[i].still_there)
+		if (lifecycle_downstream(&c[i]) != DOWNSTREAM_GONE)
 			return false;
 	return n > 0;
 }

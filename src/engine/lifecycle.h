@@ -59,16 +59,34 @@ int lifecycle_triage(enum status from, enum status to, struct perr *err);
 
 /*
  * What one downstream component (an image the repo builds, a service the
- * image runs as) says about a fixed finding.
+ * image runs as) says about a finding whose code fix was seen: the code
+ * component (usually the repo) no longer reports it.
  */
 struct lineage_check {
-	bool scanned_after_fix;  /* a full scan of it ran after the fix */
-	bool still_there;        /* an active finding there is the same problem */
+	int64_t code_fixed_at;   /* when the code component stopped reporting it (0: it still does) */
+	int64_t last_scan;       /* the latest full scan of the downstream component (0: none) */
+	bool still_there;        /* reported there: by this finding's evidence or another finding */
+	bool went_away;          /* this finding had evidence there that is no longer reported */
+};
+
+enum downstream_state {
+	DOWNSTREAM_STILL_THERE,  /* still reported there */
+	DOWNSTREAM_GONE,         /* a full scan at or after the code fix does not report it */
+	DOWNSTREAM_GONE_EARLY,   /* its evidence there went away, but before the code fix */
+	DOWNSTREAM_NOT_SCANNED,  /* no full scan of it since the code fix */
 };
 
 /*
+ * The state of one downstream component. A scan at the very moment of the
+ * code fix counts as after it (>=): a correlated finding is fixed by the
+ * scan that removes its last evidence, often the downstream scan, and CI
+ * scans a repo and its image at one commit time.
+ */
+enum downstream_state lifecycle_downstream(const struct lineage_check *c);
+
+/*
  * A fixed finding is verified when it has downstream components and every
- * one was scanned after the fix without the problem.
+ * one is DOWNSTREAM_GONE.
  */
 bool lifecycle_verified(const struct lineage_check *c, size_t n);
 

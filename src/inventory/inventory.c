@@ -9,6 +9,7 @@
 #include "util/alloc.h"
 #include "util/file.h"
 #include "util/strmap.h"
+#include "util/yamlnode.h"
 
 #include <ctype.h>
 #include <yaml.h>
@@ -90,30 +91,6 @@ static int over_budget(struct yctx *y, const yaml_node_t *at)
 			INVENTORY_MAX_NODES);
 }
 
-static const char *node_type(const yaml_node_t *n)
-{
-	switch (n->type) {
-	case YAML_SCALAR_NODE:
-		return "a scalar";
-	case YAML_SEQUENCE_NODE:
-		return "a list";
-	case YAML_MAPPING_NODE:
-		return "a mapping";
-	default:
-		return "empty";
-	}
-}
-
-static bool is_null(const yaml_node_t *n)
-{
-	const char *v;
-
-	if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-		return false;
-	v = (const char *)n->data.scalar.value;
-	return !*v || !strcmp(v, "~") || !strcmp(v, "null") || !strcmp(v, "Null") || !strcmp(v, "NULL");
-}
-
 /* A scalar as a string; *out is NULL for a null scalar. */
 static int get_str(struct yctx *y, const yaml_node_t *n, const char *what, const char **out)
 {
@@ -122,8 +99,8 @@ static int get_str(struct yctx *y, const yaml_node_t *n, const char *what, const
 
 	*out = NULL;
 	if (n->type != YAML_SCALAR_NODE)
-		return fail(y, n, "'%s' is %s, not a string", what, node_type(n));
-	if (is_null(n))
+		return fail(y, n, "'%s' is %s, not a string", what, yamlnode_type(n));
+	if (yamlnode_is_null(n))
 		return 0;
 	v = (const char *)n->data.scalar.value;
 	len = n->data.scalar.length;
@@ -189,7 +166,7 @@ static int get_list(struct yctx *y, const yaml_node_t *n, const char *what, stru
 	yaml_node_item_t *it;
 	int ret;
 
-	if (!n || is_null(n))
+	if (!n || yamlnode_is_null(n))
 		return 0;
 	if (n->type == YAML_SCALAR_NODE) {
 		const char *v;
@@ -202,7 +179,7 @@ static int get_list(struct yctx *y, const yaml_node_t *n, const char *what, stru
 		return 0;
 	}
 	if (n->type != YAML_SEQUENCE_NODE)
-		return fail(y, n, "'%s' is %s, not a list", what, node_type(n));
+		return fail(y, n, "'%s' is %s, not a list", what, yamlnode_type(n));
 	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
 		const yaml_node_t *item = node(y, *it);
 		const char *v;
@@ -235,7 +212,7 @@ static int read_map(struct yctx *y, const yaml_node_t *n, const char *what,
 	size_t i, nallowed = 0, len = 0;
 
 	if (n->type != YAML_MAPPING_NODE)
-		return fail(y, n, "%s is %s, not a mapping", what, node_type(n));
+		return fail(y, n, "%s is %s, not a mapping", what, yamlnode_type(n));
 	while (allowed[nallowed])
 		nallowed++;
 	for (i = 0; i < nallowed; i++)
@@ -260,7 +237,7 @@ static int read_map(struct yctx *y, const yaml_node_t *n, const char *what,
 		if (!k || !v)
 			return over_budget(y, n);
 		if (k->type != YAML_SCALAR_NODE)
-			return fail(y, k, "a key in %s is %s, not a name", label, node_type(k));
+			return fail(y, k, "a key in %s is %s, not a name", label, yamlnode_type(k));
 		key = (const char *)k->data.scalar.value;
 		for (i = 0; i < nallowed; i++)
 			if (!strcmp(key, allowed[i]))
@@ -286,10 +263,10 @@ static int each_item(struct yctx *y, const yaml_node_t *n, const char *what,
 	yaml_node_item_t *it;
 	int ret;
 
-	if (!n || is_null(n))
+	if (!n || yamlnode_is_null(n))
 		return 0;
 	if (n->type != YAML_SEQUENCE_NODE)
-		return fail(y, n, "'%s' is %s, not a list", what, node_type(n));
+		return fail(y, n, "'%s' is %s, not a list", what, yamlnode_type(n));
 	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
 		const yaml_node_t *item = node(y, *it);
 
@@ -390,7 +367,7 @@ static int read_team(struct yctx *y, const yaml_node_t *n, void *payload)
 	    (v[1] && (ret = get_str(y, v[1], "unit", &t.unit)) < 0) ||
 	    (v[2] && (ret = get_str(y, v[2], "description", &t.description)) < 0) ||
 	    (ret = get_list(y, v[3], "contacts", &t.contacts, NULL)) < 0 ||
-	    (v[4] && !is_null(v[4]) && (ret = read_tickets(y, v[4], &t)) < 0) ||
+	    (v[4] && !yamlnode_is_null(v[4]) && (ret = read_tickets(y, v[4], &t)) < 0) ||
 	    (v[5] && (ret = get_str(y, v[5], "chat", &t.chat)) < 0) ||
 	    (ret = get_list(y, v[7], "members", &t.members, check_member)) < 0)
 		return ret;
@@ -465,7 +442,7 @@ static int add_refs(struct yctx *y, struct inv_component *c, const yaml_node_t *
 	size_t i;
 	int ret;
 
-	if (!n || is_null(n))
+	if (!n || yamlnode_is_null(n))
 		return 0;
 	if ((ret = get_list(y, n, inv_relation_name(rel), &l, NULL)) < 0)
 		return ret;
@@ -709,7 +686,7 @@ static int read_components(struct yctx *y, const yaml_node_t *n, size_t app)
 	size_t i;
 	int ret;
 
-	if (is_null(n))
+	if (yamlnode_is_null(n))
 		return 0;
 	if ((ret = read_map(y, n, "components", keys, v)) < 0)
 		return ret;

@@ -338,6 +338,42 @@ static int migrate(struct store *s, struct perr *err)
 	return 0;
 }
 
+/*
+ * A reader does not migrate (it may have no right to write, and a report
+ * should not change the file it reads): a database an older posture wrote
+ * is refused with the way out, instead of failing later on a missing column.
+ */
+static int check_current(struct store *s, struct perr *err)
+{
+	const char *pending = NULL;
+	int i, applied;
+	sqlite3_stmt *st = store__prepare(s, "SELECT 1 FROM sqlite_master"
+					  " WHERE type = 'table' AND name = 'schema_migrations'", err);
+	int rc;
+
+	if (!st)
+		return -1;
+	rc = store__step(s, st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store__error(s, err, "read schema");
+	if (rc == SQLITE_DONE) {
+		pending = store_migrations[0].name;  /* migrations not yet recorded by name */
+	} else {
+		for (i = 0; store_migrations[i].name && !pending; i++) {
+			if (migration_applied(s, store_migrations[i].name, &applied, err) < 0)
+				return err->code;
+			if (!applied)
+				pending = store_migrations[i].name;
+		}
+	}
+	if (!pending)
+		return 0;
+	return perr_set(err, P_EINVALID,
+			"database '%s' was written by an older posture (migration %s not applied):"
+			" run 'posture init' to bring it to the current schema", s->path, pending);
+}
+
 int store_open(struct store **out, const char *path, int flags, struct perr *err)
 {
 	struct store *s;
@@ -380,6 +416,8 @@ int store_open(struct store **out, const char *path, int flags, struct perr *err
 	} else if (user_version(s) < 1) {
 		ret = perr_set(err, P_EINVALID, "'%s' is not a posture database (run 'posture init')",
 			       path);
+		goto fail;
+	} else if ((ret = check_current(s, err)) < 0) {
 		goto fail;
 	}
 	{
@@ -993,10 +1031,17 @@ int store_findings_each(struct store *s, const struct finding_filter *flt, findi
 		if (pbuf_addf(&sql, " AND f.first_seen >= ?%d", b_since) < 0)
 			goto oom;
 	}
-	/* fixed in code, not verified downstream yet: still running in production */
+	/*
+	 * Fixed in code, still running in production: the code component no
+	 * longer reports it, a downstream image or service still does. A
+	 * correlated finding stays active (its own evidence there); a fixed
+	 * one has another active finding there that is the same problem.
+	 */
 	if (flt->fixed_in_code &&
-	    pbuf_adds(&sql, " AND f.status = 'fixed' AND EXISTS (SELECT 1 FROM finding_lineage l"
-			    " WHERE l.finding_id = f.id)") < 0)
+	    pbuf_adds(&sql, " AND f.status IN ('open', 'triaged', 'in_progress', 'reopened', 'fixed')"
+			    " AND EXISTS (SELECT 1 FROM finding_lineage l WHERE l.finding_id = f.id"
+			    " AND l.code_fixed_at IS NOT NULL"
+			    " AND (l.present = 1 OR l.same_finding_id IS NOT NULL))") < 0)
 		goto oom;
 	/* scored findings by risk (which orders tiers too), then the rest by severity */
 	if (pbuf_adds(&sql, " ORDER BY f.risk IS NULL, f.risk DESC, f.severity DESC, f.last_seen DESC, f.id") < 0)

@@ -1,6 +1,7 @@
 /* The gate's baselines (what a scan or a branch reported) and its run history. */
 #include "posture.h"
 #include "store/sqlite_int.h"
+#include "util/alloc.h"
 
 /*
  * A finding was in a scan when one of its evidence rows, from one of the
@@ -21,6 +22,16 @@ static const char branch_sql[] =
 	"  GROUP BY coalesce(component_id, 0), format)"
 	" SELECT DISTINCT f.fingerprint FROM base JOIN evidence e ON" IN_SCAN("base.id")
 	" JOIN findings f ON f.id = e.finding_id AND f.app_id = ?1 ORDER BY f.fingerprint";
+
+/*
+ * A finding (f) that an exception covered and that it no longer covers at
+ * ?2: store_expire_exceptions() and upkeep_exceptions() reopen it at the
+ * next upkeep. An exception without expiry (a false positive) never lapses
+ * by time.
+ */
+#define LAPSED                                                                             \
+	"f.status IN ('risk_accepted', 'false_positive') AND EXISTS (SELECT 1 FROM exceptions x" \
+	" WHERE x.id = f.exception_id AND (x.revoked_at IS NOT NULL OR x.expires_at <= ?2))"
 
 static int each_fingerprint(struct store *s, sqlite3_stmt *st, store_fingerprint_cb cb,
 			    void *payload, struct perr *err)
@@ -205,21 +216,51 @@ int store_gate_history_each(struct store *s, const char *app, store_gate_history
 	return ret;
 }
 
-int store_gate_details_each(struct store *s, int64_t app_id, store_gate_detail_cb cb, void *payload,
-			    struct perr *err)
+int store_gate_lapsed_each(struct store *s, int64_t app_id, int64_t now, store_gate_lapsed_cb cb,
+			   void *payload, struct perr *err)
+{
+	static const char sql[] =
+		"SELECT f.id FROM findings f WHERE f.app_id = ?1 AND " LAPSED " ORDER BY f.id";
+	sqlite3_stmt *st = store__prepare(s, sql, err);
+	int64_t *ids = NULL;
+	size_t n = 0, alloc = 0, i;
+	int rc, ret = 0;
+
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, app_id);
+	sqlite3_bind_int64(st, 2, now);
+	/* read them all first: cb may use the store */
+	while ((rc = store__step(s, st)) == SQLITE_ROW) {
+		ALLOC_GROW(ids, n + 1, alloc);
+		ids[n++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		ret = store__error(s, err, "read lapsed exceptions");
+	for (i = 0; i < n && ret >= 0; i++)
+		ret = cb(ids[i], payload, err);
+	xfree(ids);
+	return ret;
+}
+
+int store_gate_details_each(struct store *s, int64_t app_id, int64_t now, store_gate_detail_cb cb,
+			    void *payload, struct perr *err)
 {
 	static const char sql[] =
 		"SELECT f.id, e.record ->> '$.location.start_line', e.record ->> '$.location.end_line',"
 		" coalesce(e.record ->> '$.remediation', e.record ->> '$.description'),"
 		" e.record ->> '$.help_uri'"
 		" FROM findings f JOIN evidence e ON e.id = (SELECT min(id) FROM evidence WHERE finding_id = f.id)"
-		" WHERE f.app_id = ?1 AND f.status IN ('open', 'triaged', 'in_progress', 'reopened')";
+		" WHERE f.app_id = ?1 AND (f.status IN ('open', 'triaged', 'in_progress', 'reopened') OR "
+		LAPSED ")";
 	sqlite3_stmt *st = store__prepare(s, sql, err);
 	int rc, ret = 0;
 
 	if (!st)
 		return err->code;
 	sqlite3_bind_int64(st, 1, app_id);
+	sqlite3_bind_int64(st, 2, now);
 	while ((rc = store__step(s, st)) == SQLITE_ROW) {
 		sqlite3_int64 start = sqlite3_column_int64(st, 1), end = sqlite3_column_int64(st, 2);
 		struct store_gate_detail d = {

@@ -526,22 +526,35 @@ int store_lineage_each(struct store *s, int64_t finding_id, lineage_row_cb cb, v
 		       struct perr *err)
 {
 	static const char sql[] =
-		"SELECT l.downstream_id, c.kind || ':' || c.ident, coalesce(l.last_scan, 0),"
-		" coalesce(l.same_finding_id, 0) FROM finding_lineage l JOIN components c"
-		" ON c.id = l.downstream_id WHERE l.finding_id = ?1 ORDER BY c.kind, c.ident";
-	sqlite3_stmt *st = NULL;
+		"SELECT l.downstream_id, c.kind || ':' || c.ident, l.origin_id, o.kind || ':' || o.ident,"
+		" coalesce(l.code_fixed_at, 0), coalesce(l.last_scan, 0), coalesce(l.present, -1),"
+		" l.present_tools, coalesce(l.same_finding_id, 0)"
+		" FROM finding_lineage l JOIN components c ON c.id = l.downstream_id"
+		" JOIN components o ON o.id = l.origin_id"
+		" WHERE l.finding_id = ?1 ORDER BY o.kind, o.ident, c.kind, c.ident";
+	sqlite3_stmt *st = store__prepare(s, sql, err);
 	int rc, ret = 0;
 
-	/* not cached: show and verification may nest it inside other reads */
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return store__error(s, err, "read lineage");
+	/*
+	 * Cached: verification runs it once per fixed finding, and preparing
+	 * the views each time cost more than running them. Callers read other
+	 * statements around it (show inside its findings loop), never this one.
+	 */
+	if (!st)
+		return err->code;
 	sqlite3_bind_int64(st, 1, finding_id);
 	while ((rc = store__step(s, st)) == SQLITE_ROW) {
 		struct lineage_row r = {
+			.finding_id = finding_id,
 			.component_id = sqlite3_column_int64(st, 0),
 			.component = store__col_text(st, 1),
-			.last_scan = sqlite3_column_int64(st, 2),
-			.same_finding_id = sqlite3_column_int64(st, 3),
+			.origin_id = sqlite3_column_int64(st, 2),
+			.origin = store__col_text(st, 3),
+			.code_fixed_at = sqlite3_column_int64(st, 4),
+			.last_scan = sqlite3_column_int64(st, 5),
+			.present = sqlite3_column_int(st, 6),
+			.present_tools = store__col_text(st, 7),
+			.same_finding_id = sqlite3_column_int64(st, 8),
 		};
 
 		if ((ret = cb(&r, payload, err)) < 0)
@@ -549,19 +562,19 @@ int store_lineage_each(struct store *s, int64_t finding_id, lineage_row_cb cb, v
 	}
 	if (ret >= 0 && rc != SQLITE_DONE)
 		ret = store__error(s, err, "read lineage");
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return ret;
 }
 
-int store_fixed_with_lineage(struct store *s, struct fixed_finding **out, size_t *n_out,
-			     struct perr *err)
+int store_fixed_lineage(struct store *s, struct lineage_row **out, size_t *n_out, struct perr *err)
 {
 	static const char sql[] =
-		"SELECT f.id, f.fixed_at FROM findings f WHERE f.status = 'fixed' AND f.fixed_at IS NOT NULL"
-		" AND EXISTS (SELECT 1 FROM component_downstream d WHERE d.component_id = f.component_id)"
-		" ORDER BY f.id";
+		"SELECT l.finding_id, l.downstream_id, l.origin_id, coalesce(l.code_fixed_at, 0),"
+		" coalesce(l.last_scan, 0), coalesce(l.present, -1), coalesce(l.same_finding_id, 0)"
+		" FROM findings f JOIN finding_lineage l ON l.finding_id = f.id"
+		" WHERE f.status = 'fixed' ORDER BY l.finding_id";
 	sqlite3_stmt *st = store__prepare(s, sql, err);
-	struct fixed_finding *v = NULL;
+	struct lineage_row *v = NULL;
 	size_t n = 0, alloc = 0;
 	int rc;
 
@@ -571,14 +584,20 @@ int store_fixed_with_lineage(struct store *s, struct fixed_finding **out, size_t
 		return err->code;
 	while ((rc = store__step(s, st)) == SQLITE_ROW) {
 		ALLOC_GROW(v, n + 1, alloc);
+		memset(&v[n], 0, sizeof(v[n]));
 		v[n].finding_id = sqlite3_column_int64(st, 0);
-		v[n].fixed_at = sqlite3_column_int64(st, 1);
+		v[n].component_id = sqlite3_column_int64(st, 1);
+		v[n].origin_id = sqlite3_column_int64(st, 2);
+		v[n].code_fixed_at = sqlite3_column_int64(st, 3);
+		v[n].last_scan = sqlite3_column_int64(st, 4);
+		v[n].present = sqlite3_column_int(st, 5);
+		v[n].same_finding_id = sqlite3_column_int64(st, 6);
 		n++;
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		xfree(v);
-		return store__error(s, err, "read fixed findings");
+		return store__error(s, err, "read lineage of fixed findings");
 	}
 	*out = v;
 	*n_out = n;

@@ -171,7 +171,7 @@ struct finding_filter {
 	const char *team;              /* owned by this team (its queue) */
 	int64_t since;                 /* first_seen >= since; 0 = any */
 	long limit;                    /* 0 = all */
-	bool fixed_in_code;            /* fixed, with downstream images/services (finding_lineage) */
+	bool fixed_in_code;            /* fixed in code, still reported downstream (finding_lineage) */
 };
 
 typedef int (*finding_cb)(const struct finding *f, void *payload, struct perr *err);
@@ -706,23 +706,34 @@ int store_sla_each(struct store *s, const struct sla_filter *flt, sla_row_cb cb,
 		   struct perr *err);
 
 /*
- * Lineage of a finding (the finding_lineage view): each component
- * downstream of its component, the latest full scan that covered it (0:
- * none) and a finding there that is the same problem and still present (0: none).
+ * Lineage of a finding (the finding_lineage view, docs/lifecycle.md): for
+ * each code component of the finding (the upstream-most component its
+ * evidence was seen on, usually the repo), each component downstream of it
+ * (the images it builds, the services they run as).
  */
 struct lineage_row {
-	int64_t component_id, last_scan, same_finding_id;
+	int64_t finding_id;
+	int64_t component_id;     /* the downstream component */
+	int64_t origin_id;        /* the code component it is downstream of */
+	int64_t code_fixed_at;    /* when the code component stopped reporting it (0: it still does) */
+	int64_t last_scan;        /* the latest full scan that covered the downstream component (0: none) */
+	int present;              /* this finding's evidence there: 1 still reported, 0 gone, -1 none */
+	int64_t same_finding_id;  /* another finding there that is the same problem, still present (0: none) */
 	const char *component;    /* "kind:ident" */
+	const char *origin;       /* "kind:ident" */
+	const char *present_tools; /* the tools still reporting it there ("grype, trivy"), NULL: none */
 };
 typedef int (*lineage_row_cb)(const struct lineage_row *r, void *payload, struct perr *err);
+/* The rows of one finding, by code component, then downstream kind and ident. */
 int store_lineage_each(struct store *s, int64_t finding_id, lineage_row_cb cb, void *payload,
 		       struct perr *err);
-/* Fixed findings whose component has downstream components (*out is the caller's to xfree). */
-struct fixed_finding {
-	int64_t finding_id, fixed_at;
-};
-int store_fixed_with_lineage(struct store *s, struct fixed_finding **out, size_t *n_out,
-			     struct perr *err);
+/*
+ * The lineage rows of every fixed finding, by finding id, read in one
+ * statement (verification looks at all of them after each ingest). The
+ * names (component, origin, present_tools) are not read: NULL. *out is
+ * the caller's to xfree.
+ */
+int store_fixed_lineage(struct store *s, struct lineage_row **out, size_t *n_out, struct perr *err);
 /* Record the package (purl without version) of the SCA/container findings a scan reported. */
 int store_findings_fill_package(struct store *s, int64_t scan_id, struct perr *err);
 /* --- gate: baselines and the history of gate runs (store/sqlite_gate.c) --- */
@@ -746,9 +757,20 @@ int store_gate_branch_fingerprints(struct store *s, int64_t app_id, const char *
 				   struct perr *err);
 
 /*
- * What the outputs show of each active finding of the app, from its first
- * evidence row: the line range (0: none), help text and URI (NULL: none);
- * strings borrowed for the call.
+ * The app's findings whose exception has lapsed at `now`: risk_accepted or
+ * false_positive by an exception that has expired or was revoked, which the
+ * next upkeep (ingest, accept, triage, exceptions, sla) reopens unless
+ * another exception covers them. The gate writes no finding, so it reads
+ * them as reopened. Ids in ascending order, all read before the first call.
+ */
+typedef int (*store_gate_lapsed_cb)(int64_t finding_id, void *payload, struct perr *err);
+int store_gate_lapsed_each(struct store *s, int64_t app_id, int64_t now, store_gate_lapsed_cb cb,
+			   void *payload, struct perr *err);
+
+/*
+ * What the outputs show of each active or lapsed (above, at `now`) finding
+ * of the app, from its first evidence row: the line range (0: none), help
+ * text and URI (NULL: none); strings borrowed for the call.
  */
 struct store_gate_detail {
 	int64_t finding_id;
@@ -757,8 +779,8 @@ struct store_gate_detail {
 };
 typedef int (*store_gate_detail_cb)(const struct store_gate_detail *d, void *payload,
 				    struct perr *err);
-int store_gate_details_each(struct store *s, int64_t app_id, store_gate_detail_cb cb, void *payload,
-			    struct perr *err);
+int store_gate_details_each(struct store *s, int64_t app_id, int64_t now, store_gate_detail_cb cb,
+			    void *payload, struct perr *err);
 
 struct store_gate_run {
 	const char *app, *source, *baseline, *policy_digest, *verdict;

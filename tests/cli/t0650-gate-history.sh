@@ -23,12 +23,12 @@ test_expect_success 'per tier and rule: runs, would-block and blocked counts' '
 
 	TIER      RUNS  WOULD_BLOCK  BLOCKED  LAST                  RULE
 	high         2            0        2  2026-01-15T10:00:00Z  github-pat
+	high         2            0        2  2026-01-15T10:00:00Z  private-key
 	medium       2            2        0  2026-01-15T10:00:00Z  AVD-AWS-0086
 	medium       2            2        0  2026-01-15T10:00:00Z  CVE-2021-23337
 	medium       2            2        0  2026-01-15T10:00:00Z  DS002
 	medium       2            2        0  2026-01-15T10:00:00Z  GHSA-vh95-rmgr-6w4m
 	medium       2            2        0  2026-01-15T10:00:00Z  license:GPL-2.0-only
-	medium       2            2        0  2026-01-15T10:00:00Z  private-key
 	medium       1            1        0  2026-01-15T10:00:00Z  python.django.security.injection.sql.sql-injection-using-raw.sql-injection-using-raw
 	EOT
 	test_cmp expected out &&
@@ -52,18 +52,18 @@ test_expect_success 'each run is one row with its verdict; items only for block 
 	cat >expected <<-\EOT &&
 	1|web|database|scan 1|warn|8|0|7|0
 	2|web|reports|scan 1|warn|12|0|8|1
-	3|web|database|-|block|8|1|6|6
+	3|web|database|-|block|8|2|5|5
 	EOT
 	test_cmp expected runs &&
 	sqlite3 posture.db "SELECT run_id, tier, decision, would_block, coalesce(finding_id, 0) FROM gate_run_items ORDER BY run_id, decision, finding_id" >items &&
 	cat >expected <<-\EOT &&
 	2|medium|warn|1|0
 	3|high|block|0|6
+	3|high|block|0|7
 	3|medium|warn|1|1
 	3|medium|warn|1|2
 	3|medium|warn|1|3
 	3|medium|warn|1|5
-	3|medium|warn|1|7
 	3|medium|warn|1|8
 	EOT
 	test_cmp expected items

@@ -2,8 +2,9 @@
 # The sequence docs/ci.md runs, on fixture reports: main gates (history only)
 # and ingests; a pull request gates the same kinds of reports against main's
 # state (the first gate, before any database, runs on the reports alone and
-# records nothing) and writes SARIF (schema-valid), Markdown and JUnit in one run; a
-# secret the change adds blocks, main's debt (another secret) only warns.
+# records nothing) and writes SARIF (schema-valid), Markdown and JUnit in one run; the
+# secrets the change adds (a token and a private key) block, main's debt (another
+# secret) only warns.
 . "$(dirname "$0")/lib.sh"
 
 PY=python3
@@ -25,7 +26,10 @@ test_expect_success 'main ingests; the pull request that adds a leak is blocked,
 	grep -q "^gate BLOCKED: app checkout" pr.txt &&
 	grep -q "^baseline: the stored findings of checkout$" pr.txt &&
 	sed -n "/^blocking/,/^warnings/p" pr.txt | grep "^  high" >blocked &&
-	echo "  high       48  GitHub Personal Access Token  src/settings.py:41" >expected &&
+	cat >expected <<-\EOT &&
+	  high       48  GitHub Personal Access Token  src/settings.py:41
+	  high       45  Asymmetric Private Key  src/settings.py:57
+	EOT
 	test_cmp expected blocked &&
 	grep -A1 "AWS Access Key ID" pr.txt | sed -n 2p | cut -d";" -f1 >debt &&
 	echo "            in the baseline: only new findings block" >expected &&
@@ -33,7 +37,7 @@ test_expect_success 'main ingests; the pull request that adds a leak is blocked,
 	grep -q "^### ❌ posture gate BLOCKED: checkout" posture.md &&
 	$PY -c "import json, sys, jsonschema; jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))" \
 		"$ROOT/tests/schemas/sarif-schema-2.1.0.json" posture.sarif &&
-	$PY -c "import sys, xml.etree.ElementTree as ET; r = ET.parse(sys.argv[1]).getroot(); assert int(r.get(\"failures\")) >= 1" posture.xml &&
+	$PY -c "import sys, xml.etree.ElementTree as ET; r = ET.parse(sys.argv[1]).getroot(); assert int(r.get(\"failures\")) == 2" posture.xml &&
 	posture gate --history --app checkout >hist &&
 	grep -q "^gate runs of checkout: 1, blocked 1" hist &&
 	grep -q "^baseline: none (every finding counts as new)$" main.txt

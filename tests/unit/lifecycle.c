@@ -151,15 +151,43 @@ static void test_lifecycle__triage_messages(void **state)
 	assert_string_equal(err.msg, "the finding is already triaged");
 }
 
+static void test_lifecycle__downstream(void **state)
+{
+	/* the code fix was seen at 100 */
+	struct lineage_check c = { 100, 0, false, false };
+
+	assert_int_equal(lifecycle_downstream(&c), DOWNSTREAM_NOT_SCANNED);
+	c.last_scan = 99;
+	assert_int_equal(lifecycle_downstream(&c), DOWNSTREAM_NOT_SCANNED);
+	/* a scan at the moment of the fix counts: the scan that fixed a correlated finding */
+	c.last_scan = 100;
+	assert_int_equal(lifecycle_downstream(&c), DOWNSTREAM_GONE);
+	c.last_scan = 101;
+	assert_int_equal(lifecycle_downstream(&c), DOWNSTREAM_GONE);
+	c.still_there = true;
+	assert_int_equal(lifecycle_downstream(&c), DOWNSTREAM_STILL_THERE);
+	/* its evidence there went away before the code fix: gone, not scanned since */
+	c.still_there = false;
+	c.went_away = true;
+	c.last_scan = 90;
+	assert_int_equal(lifecycle_downstream(&c), DOWNSTREAM_GONE_EARLY);
+	/* the code still reports it: nothing downstream is gone "since the fix" */
+	c.code_fixed_at = 0;
+	c.last_scan = 200;
+	assert_int_equal(lifecycle_downstream(&c), DOWNSTREAM_GONE_EARLY);
+	c.went_away = false;
+	assert_int_equal(lifecycle_downstream(&c), DOWNSTREAM_NOT_SCANNED);
+}
+
 static void test_lifecycle__verified(void **state)
 {
-	struct lineage_check c[2] = { { true, false }, { true, false } };
+	struct lineage_check c[2] = { { 100, 100, false, true }, { 100, 150, false, false } };
 
 	assert_true(lifecycle_verified(c, 2));
 	c[1].still_there = true;
 	assert_false(lifecycle_verified(c, 2));
 	c[1].still_there = false;
-	c[0].scanned_after_fix = false;
+	c[0].last_scan = 99;
 	assert_false(lifecycle_verified(c, 2));
 	/* nothing downstream: nothing to verify against */
 	assert_false(lifecycle_verified(c, 0));
@@ -175,6 +203,7 @@ int main(void)
 		cmocka_unit_test(test_lifecycle__vex),
 		cmocka_unit_test(test_lifecycle__triage_table),
 		cmocka_unit_test(test_lifecycle__triage_messages),
+		cmocka_unit_test(test_lifecycle__downstream),
 		cmocka_unit_test(test_lifecycle__verified),
 	};
 
