@@ -29,9 +29,6 @@
 
 #define DAY 86400
 
-/* the migration that made the index these reads need */
-#define METRICS_MIGRATION "0009-metrics-window.sql"
-
 /*
  * The findings of the scope, one WHERE for each kind of scope (so that
  * each can use its index): the whole portfolio, an app, a team's queue,
@@ -164,30 +161,6 @@ static int evidence_pass(struct store *s, const struct mq *ids, struct metrics *
 		rc = store__step(s, st);
 	}
 	return finish_rows(s, st, rc, "count evidence", err);
-}
-
-/*
- * Whether the database has what these reads need: a read-only command does
- * not migrate, and a database an older posture wrote lacks it until a
- * command that writes (posture init, ingest) brings it up to date.
- */
-static int check_schema(struct store *s, struct perr *err)
-{
-	static const char sql[] = "SELECT 1 FROM schema_migrations WHERE name = '" METRICS_MIGRATION "'";
-	sqlite3_stmt *st = store__prepare(s, sql, err);
-	int rc;
-
-	if (!st)
-		return err->code;
-	rc = store__step(s, st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc != SQLITE_DONE)
-		return store__error(s, err, "read schema_migrations");
-	return perr_set(err, P_EINVALID,
-			"the database predates migration %s: run 'posture init' to bring it up to date",
-			METRICS_MIGRATION);
 }
 
 /* Whether a status text counts as open (false for NULL). */
@@ -943,7 +916,7 @@ int store_metrics(struct store *s, const struct metrics_query *q, struct metrics
 	if ((ret = store__exec(s, "PRAGMA mmap_size = 8589934592", err)) < 0 ||
 	    (tx && (ret = store__exec(s, "BEGIN", err)) < 0))
 		return ret;
-	if ((ret = check_schema(s, err)) < 0 || (ret = resolve_scope(s, q, &ids, err)) < 0)
+	if ((ret = resolve_scope(s, q, &ids, err)) < 0)
 		goto done;
 	r.s = s;
 	r.ids = &ids;

@@ -218,8 +218,7 @@ test_expect_success 'a database from before migration 0009 is refused until it i
 	sqlite3 "$POSTURE_DB" "DROP INDEX events_by_type; CREATE INDEX events_type_at ON events (type, at);
 		DELETE FROM schema_migrations WHERE name = '"'"'0009-metrics-window.sql'"'"'" &&
 	test_expect_code 2 posture metrics 2>err &&
-	echo "posture: error: the database predates migration 0009-metrics-window.sql: run '"'"'posture init'"'"' to bring it up to date" >expected &&
-	test_cmp expected err &&
+	grep "(migration 0009-metrics-window.sql not applied): run .posture init." err &&
 	posture init >/dev/null &&
 	metrics_json >after &&
 	test_cmp before after
