@@ -265,26 +265,69 @@ static void mrun_release(struct mrun *r)
 	xfree(r->validate.v);
 }
 
-static int cmp_double(const void *a, const void *b)
+/*
+ * The value at index k of v[0..n) were it sorted, moving smaller values
+ * before k and larger after (a three-way quickselect: durations repeat
+ * a lot, whole days especially). Linear on average, where a sort of the
+ * million durations a year-long window holds was an eighth of the run.
+ */
+static double select_nth(double *v, size_t n, size_t k)
 {
-	double x = *(const double *)a, y = *(const double *)b;
+	size_t lo = 0, hi = n;
 
-	return (x > y) - (x < y);
+	while (hi - lo > 1) {
+		double a = v[lo], b = v[lo + (hi - lo) / 2], c = v[hi - 1], p, t;
+		size_t lt = lo, i = lo, gt = hi;
+
+		/* the median of three as the pivot */
+		p = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+		while (i < gt) {
+			if (v[i] < p) {
+				t = v[i], v[i] = v[lt], v[lt] = t;
+				lt++, i++;
+			} else if (v[i] > p) {
+				gt--;
+				t = v[i], v[i] = v[gt], v[gt] = t;
+			} else {
+				i++;
+			}
+		}
+		if (k < lt)
+			hi = lt;
+		else if (k >= gt)
+			lo = gt;
+		else
+			return p;
+	}
+	return v[k];
 }
 
-/* Count, sum and median of v[0..n), which this sorts. */
+/* Count, sum and median of v[0..n), which this reorders. */
 static void duration_of(struct metrics_duration *d, double *v, size_t n)
 {
-	double sum = 0;
+	double sum = 0, hi, lo;
 	size_t i;
 
-	if (n > 1)
-		qsort(v, n, sizeof(*v), cmp_double);
+	/* whole seconds, far below 2^53: the sum is exact in any order */
 	for (i = 0; i < n; i++)
 		sum += v[i];
 	d->count = (long)n;
 	d->sum = sum;
-	d->median = !n ? -1 : n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	if (!n) {
+		d->median = -1;
+		return;
+	}
+	hi = select_nth(v, n, n / 2);
+	if (n % 2) {
+		d->median = hi;
+		return;
+	}
+	/* everything before n / 2 is now at most hi: the largest of it is the other middle */
+	lo = v[0];
+	for (i = 1; i < n / 2; i++)
+		if (v[i] > lo)
+			lo = v[i];
+	d->median = (lo + hi) / 2;
 }
 
 /* A duration, clamped at 0. */
@@ -665,9 +708,7 @@ static int cmp_mdur_tier(const void *a, const void *b)
 {
 	const struct mdur *x = a, *y = b;
 
-	if (x->tier != y->tier)
-		return (x->tier > y->tier) - (x->tier < y->tier);
-	return (x->v > y->v) - (x->v < y->v);
+	return (x->tier > y->tier) - (x->tier < y->tier);
 }
 
 static int cmp_mdur_group(const void *a, const void *b)
@@ -684,17 +725,19 @@ static void mttr_stats(struct metrics *m, struct mdur *d, size_t n)
 {
 	double *v = xcalloc(n ? n : 1, sizeof(*v));
 	size_t i, j, k, e;
+	int t;
 
 	for (i = 0; i < n; i++)
 		v[i] = d[i].v;
 	duration_of(&m->mttr_all, v, n);
 	if (!n)
 		goto done;
-	qsort(d, n, sizeof(*d), cmp_mdur_tier);
-	for (i = 0; i < n; i = j) {
-		for (j = i; j < n && d[j].tier == d[i].tier; j++)
-			v[j - i] = d[j].v;
-		duration_of(&m->mttr[d[i].tier], v, j - i);
+	for (t = 0; t < METRICS_TIERS; t++) {
+		for (i = j = 0; i < n; i++)
+			if (d[i].tier == t)
+				v[j++] = d[i].v;
+		if (j)
+			duration_of(&m->mttr[t], v, j);
 	}
 	if (m->q.by != METRICS_BY_NONE) {
 		qsort(d, n, sizeof(*d), cmp_mdur_group);
