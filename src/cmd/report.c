@@ -1,10 +1,10 @@
 /* posture report: portfolio, team or app reports (HTML, JSON, CSV) and the compliance view. */
 #include "posture.h"
 #include "cmd/cmd.h"
-#include "cmd/collect.h"
 #include "cmd/metrics.h"
 #include "engine/metrics.h"
 #include "engine/report.h"
+#include "out/findings.h"
 #include "out/report.h"
 #include "store/store.h"
 #include "util/alloc.h"
@@ -50,28 +50,64 @@ static int check_scope(struct ctx *ctx, const char *app, const char *team, struc
 	return 0;
 }
 
-static void write_doc(FILE *out, const struct report_doc *doc, enum report_format fmt, bool compliance)
+static int add_to_report(const struct finding *f, void *payload, struct perr *err)
 {
+	report_add(payload, f);
+	return 0;
+}
+
+static int json_finding(const struct finding *f, void *payload, struct perr *err)
+{
+	out_report_json_finding(payload, f);
+	return 0;
+}
+
+static int csv_finding(const struct finding *f, void *payload, struct perr *err)
+{
+	finding_printer_row(payload, f);
+	return 0;
+}
+
+/*
+ * Write the report. Only the JSON and CSV reports list every finding:
+ * they read them a second time, worst first, and write each as it comes.
+ */
+static int write_doc(FILE *out, struct store *store, const struct finding_filter *filter,
+		     const struct report_doc *doc, enum report_format fmt, bool compliance, struct perr *err)
+{
+	struct finding_printer p;
+	struct jw w;
+	int ret = 0;
+
 	switch (fmt) {
 	case RF_HTML:
 		out_report_html(out, doc);
 		break;
 	case RF_JSON:
-		if (compliance)
+		if (compliance) {
 			out_compliance_json(out, doc);
-		else
-			out_report_json(out, doc);
+			break;
+		}
+		jw_init(&w, out, true);
+		out_report_json_begin(&w, doc);
+		ret = store_findings_each(store, filter, json_finding, &w, err);
+		out_report_json_end(&w);
+		jw_release(&w);
 		break;
 	case RF_CSV:
-		if (compliance)
+		if (compliance) {
 			out_compliance_csv(out, doc);
-		else
-			out_report_csv(out, doc);
+			break;
+		}
+		finding_printer_begin(&p, OUT_CSV, out);
+		ret = store_findings_each(store, filter, csv_finding, &p, err);
+		finding_printer_end(&p);
 		break;
 	case RF_TABLE:
 		out_compliance_table(out, doc);
 		break;
 	}
+	return ret;
 }
 
 int cmd_report(int argc, const char **argv, struct ctx *ctx)
@@ -99,8 +135,7 @@ int cmd_report(int argc, const char **argv, struct ctx *ctx)
 		"network); JSON and CSV carry every field of every finding in scope.\n"
 		"Definitions: docs/reports.md and docs/compliance.md.",
 	};
-	struct finding_filter filter = { 0 };
-	struct finding_set set = FINDING_SET_INIT;
+	struct finding_filter filter = { 0 }, aggregate;
 	struct report r = { 0 };
 	struct metrics m = { 0 };
 	struct metrics_query q;
@@ -128,11 +163,16 @@ int cmd_report(int argc, const char **argv, struct ctx *ctx)
 
 	filter.app = app;
 	filter.team = team;
-	if (finding_set_collect(&set, ctx->store, &filter, &err) < 0) {
+	/* the figures need one look at each finding, in any order */
+	aggregate = filter;
+	aggregate.aggregate = true;
+	report_begin(&r, ctx->now);
+	n = store_findings_each(ctx->store, &aggregate, add_to_report, &r, &err);
+	report_end(&r);
+	if (n < 0) {
 		ret = perr_report(&err);
 		goto done;
 	}
-	report_build(&r, set.v, set.n, ctx->now);
 	if (!compliance) {
 		char since[21];
 
@@ -160,20 +200,14 @@ int cmd_report(int argc, const char **argv, struct ctx *ctx)
 	}
 	doc.title = title;
 	doc.r = &r;
-	doc.findings = set.v;
-	doc.nfindings = set.n;
-	if (outfile_open(&of, output, &err) < 0) {
-		ret = perr_report(&err);
-		goto done;
-	}
-	write_doc(of.fp, &doc, fmt, compliance);
-	if (outfile_commit(&of, &err) < 0)
+	if (outfile_open(&of, output, &err) < 0 ||
+	    write_doc(of.fp, ctx->store, &filter, &doc, fmt, compliance, &err) < 0 ||
+	    outfile_commit(&of, &err) < 0)
 		ret = perr_report(&err);
 done:
 	outfile_abort(&of);
 	report_release(&r);
 	metrics_release(&m);
-	finding_set_release(&set);
 	xfree(auto_title);
 	return ret;
 }

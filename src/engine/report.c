@@ -62,37 +62,65 @@ static int cmp_group(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-/* Apps and groups are few next to findings: a linear lookup keeps this simple. */
-static struct report_app *app_slot(struct report *r, size_t *alloc, const char *name)
+/* The slot of name in a table of apps or groups, made on first use. */
+static size_t slot_of(struct strmap *index, void **table, size_t *n, size_t *alloc, size_t elem,
+		      const char *name, char **name_field_of_new)
 {
-	size_t i;
+	void *hit = strmap_get(index, name);
+	char *copy;
 
-	for (i = 0; i < r->napps; i++)
-		if (!strcmp(r->apps[i].name, name))
-			return &r->apps[i];
-	if (r->napps == *alloc) {
+	if (hit)
+		return (size_t)((uintptr_t)hit - 1);
+	if (*n == *alloc) {
 		*alloc = *alloc ? st_mult(*alloc, 2) : 16;
-		r->apps = xrealloc(r->apps, st_mult(*alloc, sizeof(*r->apps)));
+		*table = xrealloc(*table, st_mult(*alloc, elem));
 	}
-	memset(&r->apps[r->napps], 0, sizeof(*r->apps));
-	r->apps[r->napps].name = name;
-	return &r->apps[r->napps++];
+	memset((char *)*table + *n * elem, 0, elem);
+	copy = xstrdup(name);
+	*name_field_of_new = copy;
+	strmap_put(index, copy, (void *)(uintptr_t)(*n + 1));
+	return (*n)++;
 }
 
-static struct report_group *group_slot(struct report *r, size_t *alloc, const char *name)
+static struct report_app *app_slot(struct report *r, const char *name)
 {
-	size_t i;
+	char *fresh = NULL;
+	size_t i = slot_of(&r->app_index, (void **)&r->apps, &r->napps, &r->apps_alloc, sizeof(*r->apps),
+			   name, &fresh);
 
-	for (i = 0; i < r->ngroups; i++)
-		if (!strcmp(r->groups[i].name, name))
-			return &r->groups[i];
-	if (r->ngroups == *alloc) {
-		*alloc = *alloc ? st_mult(*alloc, 2) : 16;
-		r->groups = xrealloc(r->groups, st_mult(*alloc, sizeof(*r->groups)));
-	}
-	memset(&r->groups[r->ngroups], 0, sizeof(*r->groups));
-	r->groups[r->ngroups].name = name;
-	return &r->groups[r->ngroups++];
+	if (fresh)
+		r->apps[i].name = fresh;
+	return &r->apps[i];
+}
+
+static struct report_group *group_slot(struct report *r, const char *name)
+{
+	char *fresh = NULL;
+	size_t i = slot_of(&r->group_index, (void **)&r->groups, &r->ngroups, &r->groups_alloc,
+			   sizeof(*r->groups), name, &fresh);
+
+	if (fresh)
+		r->groups[i].name = fresh;
+	return &r->groups[i];
+}
+
+/*
+ * Keep f in list[0..*n) (worst first, at most max) if it ranks: a copy
+ * goes in, the one it pushes out is freed.
+ */
+static void keep_worst(struct finding **list, size_t *n, size_t max, const struct finding *f)
+{
+	size_t at = *n;
+
+	while (at > 0 && cmp_worst(&f, &list[at - 1]) < 0)
+		at--;
+	if (at >= max)
+		return;
+	if (*n == max)
+		xfree(list[--*n]);
+	memmove(&list[at + 1], &list[at], (*n - at) * sizeof(*list));
+	list[at] = finding_clone(f);
+	(*n)++;
 }
 
 static void add_compliance(struct report *r, const struct finding *f, bool active)
@@ -124,74 +152,95 @@ static void add_compliance(struct report *r, const struct finding *f, bool activ
 	}
 }
 
+void report_begin(struct report *r, int64_t now)
+{
+	memset(r, 0, sizeof(*r));
+	r->now = now;
+	r->compliance = xcalloc(compliance_count(), sizeof(*r->compliance));
+	r->top = xcalloc(REPORT_TOP, sizeof(*r->top));
+	r->breached = xcalloc(REPORT_BREACHED_LIST, sizeof(*r->breached));
+}
+
+void report_add(struct report *r, const struct finding *f)
+{
+	enum report_tier t = report_tier_of(f);
+	bool is_active = status_is_active(f->status);
+	struct report_app *app = app_slot(r, f->app ? f->app : "");
+
+	r->nfindings++;
+	if (is_active && f->sla_due && r->now > f->sla_due) {
+		r->breached_total++;
+		app->breached++;
+		keep_worst(r->breached, &r->nbreached, REPORT_BREACHED_LIST, f);
+	}
+	add_compliance(r, f, is_active);
+	if (is_resolved(f->status))
+		r->resolved++;
+	else if (!is_active)
+		r->accepted++;
+	if (!is_active)
+		return;
+	r->active++;
+	r->by_tier[t]++;
+	r->by_severity[f->severity]++;
+	keep_worst(r->top, &r->ntop, REPORT_TOP, f);
+	app->active++;
+	app->by_tier[t]++;
+	if (f->risk > 0)
+		app->risk_sum += f->risk;
+	if (f->risk > app->risk_max)
+		app->risk_max = f->risk;
+	if (f->group && *f->group) {
+		struct report_group *g = group_slot(r, f->group);
+
+		g->active++;
+		if (t == RT_CRITICAL || t == RT_HIGH)
+			g->critical_high++;
+		if (f->risk > g->risk_max)
+			g->risk_max = f->risk;
+	}
+}
+
+void report_end(struct report *r)
+{
+	/* the indexes point into the tables the sorts reorder */
+	strmap_release(&r->app_index);
+	strmap_release(&r->group_index);
+	if (r->napps)
+		qsort(r->apps, r->napps, sizeof(*r->apps), cmp_app);
+	if (r->ngroups)
+		qsort(r->groups, r->ngroups, sizeof(*r->groups), cmp_group);
+	/* apps without active findings are not "risky": keep them out of the ranking */
+	while (r->napps && !r->apps[r->napps - 1].active)
+		xfree(r->apps[--r->napps].name);
+}
+
 void report_build(struct report *out, const struct finding *const *findings, size_t n, int64_t now)
 {
-	size_t apps_alloc = 0, groups_alloc = 0, i;
-	const struct finding **active;
-	size_t nactive = 0;
+	size_t i;
 
-	memset(out, 0, sizeof(*out));
-	out->now = now;
-	out->nfindings = n;
-	out->compliance = xcalloc(compliance_count(), sizeof(*out->compliance));
-	active = xcalloc(n ? n : 1, sizeof(*active));
-	out->breached = xcalloc(n ? n : 1, sizeof(*out->breached));
-	for (i = 0; i < n; i++) {
-		const struct finding *f = findings[i];
-		enum report_tier t = report_tier_of(f);
-		bool is_active = status_is_active(f->status);
-		struct report_app *app = app_slot(out, &apps_alloc, f->app ? f->app : "");
-
-		if (is_active && f->sla_due && now > f->sla_due) {
-			out->breached[out->nbreached++] = f;
-			app->breached++;
-		}
-		add_compliance(out, f, is_active);
-		if (is_resolved(f->status))
-			out->resolved++;
-		else if (!is_active)
-			out->accepted++;
-		if (!is_active)
-			continue;
-		out->active++;
-		out->by_tier[t]++;
-		out->by_severity[f->severity]++;
-		active[nactive++] = f;
-		app->active++;
-		app->by_tier[t]++;
-		if (f->risk > 0)
-			app->risk_sum += f->risk;
-		if (f->risk > app->risk_max)
-			app->risk_max = f->risk;
-		if (f->group && *f->group) {
-			struct report_group *g = group_slot(out, &groups_alloc, f->group);
-
-			g->active++;
-			if (t == RT_CRITICAL || t == RT_HIGH)
-				g->critical_high++;
-			if (f->risk > g->risk_max)
-				g->risk_max = f->risk;
-		}
-	}
-	if (nactive)
-		qsort(active, nactive, sizeof(*active), cmp_worst);
-	if (out->nbreached)
-		qsort(out->breached, out->nbreached, sizeof(*out->breached), cmp_worst);
-	if (out->napps)
-		qsort(out->apps, out->napps, sizeof(*out->apps), cmp_app);
-	if (out->ngroups)
-		qsort(out->groups, out->ngroups, sizeof(*out->groups), cmp_group);
-	/* apps without active findings are not "risky": keep them out of the ranking */
-	while (out->napps && !out->apps[out->napps - 1].active)
-		out->napps--;
-	out->ntop = nactive < REPORT_TOP ? nactive : REPORT_TOP;
-	out->top = active;
+	report_begin(out, now);
+	for (i = 0; i < n; i++)
+		report_add(out, findings[i]);
+	report_end(out);
 }
 
 void report_release(struct report *r)
 {
+	size_t i;
+
 	if (!r)
 		return;
+	for (i = 0; i < r->ntop; i++)
+		xfree(r->top[i]);
+	for (i = 0; i < r->nbreached; i++)
+		xfree(r->breached[i]);
+	for (i = 0; i < r->napps; i++)
+		xfree(r->apps[i].name);
+	for (i = 0; i < r->ngroups; i++)
+		xfree(r->groups[i].name);
+	strmap_release(&r->app_index);
+	strmap_release(&r->group_index);
 	xfree(r->top);
 	xfree(r->breached);
 	xfree(r->apps);

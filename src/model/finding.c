@@ -1,5 +1,6 @@
 #include "posture.h"
 #include "model/finding.h"
+#include "util/alloc.h"
 
 static const char *const status_names[] = {
 	[STATUS_OPEN] = "open", [STATUS_TRIAGED] = "triaged",
@@ -44,4 +45,41 @@ static const char *const event_names[] = {
 const char *event_name(enum event_type e)
 {
 	return (size_t)e < ARRAY_SIZE(event_names) ? event_names[e] : "unknown";
+}
+
+/* The string fields of f, in one list so that sizing and copying cannot disagree. */
+static size_t string_fields(struct finding *f, const char **out[static 12])
+{
+	const char **all[] = { &f->app, &f->component, &f->title, &f->rule_id, &f->fingerprint,
+			       &f->path, &f->tier, &f->owner, &f->group, &f->vuln_ids, &f->cwe, &f->tools };
+
+	memcpy(out, all, sizeof(all));
+	return ARRAY_SIZE(all);
+}
+
+struct finding *finding_clone(const struct finding *f)
+{
+	struct finding probe = *f, *copy;
+	const char **field[12];
+	size_t n = string_fields(&probe, field), size = sizeof(*copy), i;
+	char *p;
+
+	for (i = 0; i < n; i++)
+		if (*field[i])
+			size = st_add(size, strlen(*field[i]) + 1);
+	copy = xmalloc(size);
+	*copy = *f;
+	p = (char *)(copy + 1);
+	n = string_fields(copy, field);
+	for (i = 0; i < n; i++) {
+		size_t len;
+
+		if (!*field[i])
+			continue;
+		len = strlen(*field[i]) + 1;
+		memcpy(p, *field[i], len);
+		*field[i] = p;
+		p += len;
+	}
+	return copy;
 }

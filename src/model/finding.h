@@ -63,4 +63,10 @@ struct finding {
 	long recurrence;
 };
 
+/*
+ * A copy of f and its strings in one allocation, for a caller that keeps a
+ * few findings out of a stream of many; xfree() releases it.
+ */
+struct finding *finding_clone(const struct finding *f);
+
 #endif

@@ -8,6 +8,7 @@
 
 #include "engine/report.h"
 #include "model/metrics.h"
+#include "out/jw.h"
 
 struct report_doc {
 	const char *scope;     /* "portfolio", "team" or "app" */
@@ -15,14 +16,17 @@ struct report_doc {
 	const char *title;     /* the page's title */
 	const struct report *r;
 	const struct metrics *m;   /* the event-history metrics of the same scope (not for --compliance) */
-	const struct finding *const *findings;   /* every finding of the scope, worst first */
-	size_t nfindings;
 };
 
-/* The report with every field of every finding. */
-void out_report_json(FILE *out, const struct report_doc *doc);
-/* Every finding, one row each, with the columns of `findings --format csv`. */
-void out_report_csv(FILE *out, const struct report_doc *doc);
+/*
+ * The report as JSON with every field of every finding: the report, then
+ * the findings one at a time as the caller reads them (a portfolio's do
+ * not fit in memory), then the end. The CSV report is
+ * out/findings.h's finding printer.
+ */
+void out_report_json_begin(struct jw *w, const struct report_doc *doc);
+void out_report_json_finding(struct jw *w, const struct finding *f);
+void out_report_json_end(struct jw *w);
 /* One HTML file: inline CSS and SVG, no script, no external resource. */
 void out_report_html(FILE *out, const struct report_doc *doc);
 

@@ -186,6 +186,10 @@ static void sla_section(FILE *out, const struct report *r, const struct metrics 
 		fputs("<p class=\"none\">None.</p>\n", out);
 		return;
 	}
+	if ((size_t)r->breached_total > r->nbreached)
+		fprintf(out, "<p>%ld findings are past their SLA due date; the %zu worst are below "
+			"(<code>posture sla --breached</code> lists them all).</p>\n", r->breached_total,
+			r->nbreached);
 	fputs("<table><tr><th class=\"n\">ID</th><th>Tier</th><th class=\"n\">Risk</th><th>App</th><th>Owner</th>"
 	      "<th>Due</th><th>Title</th></tr>\n", out);
 	for (i = 0; i < r->nbreached; i++) {

@@ -62,100 +62,94 @@ static void brief_finding(struct jw *w, const struct finding *f)
 	jw_obj_close(w);
 }
 
-void out_report_json(FILE *out, const struct report_doc *doc)
+void out_report_json_begin(struct jw *w, const struct report_doc *doc)
 {
 	const struct report *r = doc->r;
-	struct jw w;
 	enum severity s;
 	size_t i;
 
-	jw_init(&w, out, true);
-	jw_obj_open(&w);
-	jw_key(&w, "report");
-	jw_obj_open(&w);
-	scope_fields(&w, doc);
-	jw_kstr(&w, "title", doc->title);
-	jw_obj_close(&w);
+	jw_obj_open(w);
+	jw_key(w, "report");
+	jw_obj_open(w);
+	scope_fields(w, doc);
+	jw_kstr(w, "title", doc->title);
+	jw_obj_close(w);
 
-	jw_key(&w, "summary");
-	jw_obj_open(&w);
-	jw_kint(&w, "findings", (long long)r->nfindings);
-	jw_kint(&w, "active", r->active);
-	jw_kint(&w, "resolved", r->resolved);
-	jw_kint(&w, "accepted", r->accepted);
-	jw_key(&w, "active_by_tier");
-	tier_counts(&w, r->by_tier);
-	jw_key(&w, "active_by_severity");
-	jw_obj_open(&w);
+	jw_key(w, "summary");
+	jw_obj_open(w);
+	jw_kint(w, "findings", (long long)r->nfindings);
+	jw_kint(w, "active", r->active);
+	jw_kint(w, "resolved", r->resolved);
+	jw_kint(w, "accepted", r->accepted);
+	jw_kint(w, "sla_breached", r->breached_total);
+	jw_key(w, "active_by_tier");
+	tier_counts(w, r->by_tier);
+	jw_key(w, "active_by_severity");
+	jw_obj_open(w);
 	for (s = SEV_CRITICAL; s >= SEV_INFO; s--)
-		jw_kint(&w, severity_name(s), r->by_severity[s]);
-	jw_obj_close(&w);
-	jw_obj_close(&w);
+		jw_kint(w, severity_name(s), r->by_severity[s]);
+	jw_obj_close(w);
+	jw_obj_close(w);
 
-	jw_key(&w, "metrics");
-	out_metrics_json(&w, doc->m);
+	jw_key(w, "metrics");
+	out_metrics_json(w, doc->m);
 
-	jw_key(&w, "sla_breached");
-	jw_arr_open(&w);
+	jw_key(w, "sla_breached");
+	jw_arr_open(w);
 	for (i = 0; i < r->nbreached; i++)
-		brief_finding(&w, r->breached[i]);
-	jw_arr_close(&w);
+		brief_finding(w, r->breached[i]);
+	jw_arr_close(w);
 
-	jw_key(&w, "riskiest_apps");
-	jw_arr_open(&w);
+	jw_key(w, "riskiest_apps");
+	jw_arr_open(w);
 	for (i = 0; i < r->napps && i < REPORT_TOP; i++) {
 		const struct report_app *a = &r->apps[i];
 
-		jw_obj_open(&w);
-		jw_kstr(&w, "app", a->name);
-		jw_kint(&w, "active", a->active);
-		jw_key(&w, "active_by_tier");
-		tier_counts(&w, a->by_tier);
-		jw_kint(&w, "risk_max", a->risk_max);
-		jw_kint(&w, "risk_sum", a->risk_sum);
-		jw_kint(&w, "sla_breached", a->breached);
-		jw_obj_close(&w);
+		jw_obj_open(w);
+		jw_kstr(w, "app", a->name);
+		jw_kint(w, "active", a->active);
+		jw_key(w, "active_by_tier");
+		tier_counts(w, a->by_tier);
+		jw_kint(w, "risk_max", a->risk_max);
+		jw_kint(w, "risk_sum", a->risk_sum);
+		jw_kint(w, "sla_breached", a->breached);
+		jw_obj_close(w);
 	}
-	jw_arr_close(&w);
+	jw_arr_close(w);
 
-	jw_key(&w, "groups");
-	jw_arr_open(&w);
+	jw_key(w, "groups");
+	jw_arr_open(w);
 	for (i = 0; i < r->ngroups && i < REPORT_TOP; i++) {
-		jw_obj_open(&w);
-		jw_kstr(&w, "group", r->groups[i].name);
-		jw_kint(&w, "active", r->groups[i].active);
-		jw_kint(&w, "critical_high", r->groups[i].critical_high);
-		jw_kint(&w, "risk_max", r->groups[i].risk_max);
-		jw_obj_close(&w);
+		jw_obj_open(w);
+		jw_kstr(w, "group", r->groups[i].name);
+		jw_kint(w, "active", r->groups[i].active);
+		jw_kint(w, "critical_high", r->groups[i].critical_high);
+		jw_kint(w, "risk_max", r->groups[i].risk_max);
+		jw_obj_close(w);
 	}
-	jw_arr_close(&w);
+	jw_arr_close(w);
 
-	jw_key(&w, "compliance");
-	compliance_rows(&w, r);
+	jw_key(w, "compliance");
+	compliance_rows(w, r);
 
-	jw_key(&w, "findings");
-	jw_arr_open(&w);
-	for (i = 0; i < doc->nfindings; i++) {
-		jw_obj_open(&w);
-		out_finding_fields(&w, doc->findings[i]);
-		jw_obj_close(&w);
-		jw_flush(&w);
-	}
-	jw_arr_close(&w);
-	jw_obj_close(&w);
-	jw_reset_line(&w);
-	jw_release(&w);
+	jw_key(w, "findings");
+	jw_arr_open(w);
+	jw_flush(w);
 }
 
-void out_report_csv(FILE *out, const struct report_doc *doc)
+void out_report_json_finding(struct jw *w, const struct finding *f)
 {
-	struct finding_printer p;
-	size_t i;
+	jw_obj_open(w);
+	out_finding_fields(w, f);
+	jw_obj_close(w);
+	jw_flush(w);
+}
 
-	finding_printer_begin(&p, OUT_CSV, out);
-	for (i = 0; i < doc->nfindings; i++)
-		finding_printer_row(&p, doc->findings[i]);
-	finding_printer_end(&p);
+void out_report_json_end(struct jw *w)
+{
+	jw_arr_close(w);
+	jw_obj_close(w);
+	jw_reset_line(w);
 }
 
 void out_compliance_json(FILE *out, const struct report_doc *doc)

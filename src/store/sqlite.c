@@ -888,18 +888,22 @@ int store_event_add(struct store *s, const struct event *e, struct perr *err)
 
 /* --- reading --- */
 
-#define FINDING_COLUMNS                                                              \
+#define FINDING_HEAD                                                                 \
 	"SELECT f.id, a.name, c.kind || ':' || c.ident, f.title, f.rule_id, f.fingerprint," \
 	" f.path, f.kind, f.severity, f.status, f.risk, f.tier, t.name, f.group_id,"      \
-	" f.vuln_ids, f.cwe,"                                                             \
+	" f.vuln_ids, f.cwe,"
+#define FINDING_TOOLS                                                                \
 	" (SELECT json_group_array(tool) FROM (SELECT DISTINCT tool FROM evidence"        \
 	"  WHERE finding_id = f.id ORDER BY tool)),"                                      \
-	" (SELECT count(*) FROM evidence e WHERE e.finding_id = f.id),"                  \
+	" (SELECT count(*) FROM evidence e WHERE e.finding_id = f.id),"
+#define FINDING_TAIL                                                                 \
 	" f.first_seen, f.last_seen, coalesce(f.fixed_at, 0), coalesce(f.sla_due, 0),"    \
 	" f.recurrence"                                                                   \
 	" FROM findings f JOIN apps a ON a.id = f.app_id"                                 \
 	" LEFT JOIN components c ON c.id = f.component_id"                                \
 	" LEFT JOIN teams t ON t.id = f.owner_team_id"
+#define FINDING_COLUMNS FINDING_HEAD FINDING_TOOLS FINDING_TAIL
+#define FINDING_COLUMNS_AGGREGATE FINDING_HEAD " NULL, 0," FINDING_TAIL
 
 static void row_to_finding(sqlite3_stmt *st, struct finding *f, char *group_buf, size_t glen)
 {
@@ -975,7 +979,7 @@ int store_findings_each(struct store *s, const struct finding_filter *flt, findi
 	int b_glob = 0, b_since = 0, b_min = 0, b_team = 0, ret = 0;
 	size_t i;
 
-	if (pbuf_adds(&sql, FINDING_COLUMNS " WHERE 1") < 0)
+	if (pbuf_adds(&sql, flt->aggregate ? FINDING_COLUMNS_AGGREGATE " WHERE 1" : FINDING_COLUMNS " WHERE 1") < 0)
 		goto oom;
 	if (flt->app) {
 		b_app = bind++;
@@ -1044,7 +1048,8 @@ int store_findings_each(struct store *s, const struct finding_filter *flt, findi
 			    " AND (l.present = 1 OR l.same_finding_id IS NOT NULL))") < 0)
 		goto oom;
 	/* scored findings by risk (which orders tiers too), then the rest by severity */
-	if (pbuf_adds(&sql, " ORDER BY f.risk IS NULL, f.risk DESC, f.severity DESC, f.last_seen DESC, f.id") < 0)
+	if (!flt->aggregate &&
+	    pbuf_adds(&sql, " ORDER BY f.risk IS NULL, f.risk DESC, f.severity DESC, f.last_seen DESC, f.id") < 0)
 		goto oom;
 	if (flt->limit > 0 && pbuf_addf(&sql, " LIMIT %ld", flt->limit) < 0)
 		goto oom;

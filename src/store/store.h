@@ -172,6 +172,12 @@ struct finding_filter {
 	int64_t since;                 /* first_seen >= since; 0 = any */
 	long limit;                    /* 0 = all */
 	bool fixed_in_code;            /* fixed in code, still reported downstream (finding_lineage) */
+	/*
+	 * For a caller that ranks and counts by itself (a report over a
+	 * portfolio): in no particular order, and without the tools and the
+	 * evidence count (NULL, 0), which cost a look at the evidence each.
+	 */
+	bool aggregate;
 };
 
 typedef int (*finding_cb)(const struct finding *f, void *payload, struct perr *err);

@@ -153,6 +153,48 @@ static void test_report__figures(void **state)
 	report_release(&r);
 }
 
+/* The lists keep the worst, whatever order the findings come in; the counts stay whole. */
+static void test_report__bounded_lists(void **state)
+{
+	int64_t now = 400 * DAY;
+	enum { N = 3 * REPORT_BREACHED_LIST / 2 };
+	struct finding f;
+	struct report r;
+	char title[32];
+	size_t i;
+
+	report_begin(&r, now);
+	for (i = 0; i < N; i++) {
+		/* a permutation of 0..N-1 as the risk: 7 is prime to N */
+		int risk = (int)((i * 7) % N);
+
+		f = mk((int64_t)i + 1, "high", STATUS_OPEN, DAY, 0, 2 * DAY, risk);
+		f.group = risk % 2 ? "g-odd" : "g-even";
+		snprintf(title, sizeof(title), "risk %d", risk);
+		f.title = title;
+		report_add(&r, &f);
+	}
+	report_end(&r);
+	assert_int_equal(r.nfindings, N);
+	assert_int_equal(r.breached_total, N);
+	assert_int_equal(r.nbreached, REPORT_BREACHED_LIST);
+	for (i = 0; i < r.nbreached; i++)
+		assert_int_equal(r.breached[i]->risk, N - 1 - (int)i);
+	assert_int_equal(r.ntop, REPORT_TOP);
+	assert_int_equal(r.top[0]->risk, N - 1);
+	assert_int_equal(r.top[REPORT_TOP - 1]->risk, N - REPORT_TOP);
+	/* the copies outlive the findings they came from */
+	snprintf(title, sizeof(title), "risk %d", N - 1);
+	assert_string_equal(r.top[0]->title, title);
+	snprintf(title, sizeof(title), "risk %d", N - REPORT_BREACHED_LIST);
+	assert_string_equal(r.breached[REPORT_BREACHED_LIST - 1]->title, title);
+	assert_int_equal(r.ngroups, 2);
+	assert_int_equal(r.groups[0].active + r.groups[1].active, N);
+	assert_int_equal(r.napps, 2);
+	assert_int_equal(r.apps[0].active + r.apps[1].active, N);
+	report_release(&r);
+}
+
 static char *escaped(const char *s, size_t max)
 {
 	static char buf[256];
@@ -183,6 +225,7 @@ int main(void)
 		cmocka_unit_test(test_compliance__match),
 		cmocka_unit_test(test_compliance__cwe_list),
 		cmocka_unit_test(test_report__figures),
+		cmocka_unit_test(test_report__bounded_lists),
 		cmocka_unit_test(test_report__html_escape),
 	};
 
