@@ -933,7 +933,7 @@ static int coverage_load(struct coverage *cv, struct store *s, struct perr *err)
 	int ret;
 
 	if ((ret = store_apps_each(s, NULL, false, coverage_app_row, cv, err)) < 0 ||
-	    (ret = store_coverage_each(s, coverage_cell_row, cv, err)) < 0)
+	    (ret = store_coverage_each(s, true, coverage_cell_row, cv, err)) < 0)
 		return ret;
 	coverage_flag(cv->apps, cv->n, &cv->opts, cv->medians);
 	return 0;

@@ -61,7 +61,7 @@ static int coverage(struct store *s, const struct metrics_query *q, struct metri
 	int k, ret;
 
 	if ((ret = store_metrics_apps_each(s, q, add_app, &sa, err)) < 0 ||
-	    (ret = store_metrics_coverage_each(s, add_cell, &sa, err)) < 0)
+	    (ret = store_coverage_each(s, false, add_cell, &sa, err)) < 0)
 		goto done;
 	coverage_flag(sa.apps, sa.n, &opts, medians);
 	m->apps = (long)sa.n;

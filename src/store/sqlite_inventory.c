@@ -1236,7 +1236,8 @@ int store_links_each(struct store *s, int64_t app_id, store_link_cb cb, void *pa
 
 /* --- coverage --- */
 
-int store_coverage_each(struct store *s, store_coverage_cb cb, void *payload, struct perr *err)
+int store_coverage_each(struct store *s, bool with_findings, store_coverage_cb cb, void *payload,
+			struct perr *err)
 {
 	static const char sql[] =
 		"SELECT a.id, a.name, x.kind, max(x.at), count(DISTINCT x.scan_id), sum(x.evidence),"
@@ -1249,7 +1250,13 @@ int store_coverage_each(struct store *s, store_coverage_cb cb, void *payload, st
 		" WHERE f.status IN " ACTIVE_STATUSES
 		") x JOIN apps a ON a.id = x.app_id WHERE a.retired_at IS NULL"
 		" GROUP BY a.id, x.kind ORDER BY a.name, x.kind";
-	sqlite3_stmt *st = store__prepare(s, sql, err);
+	static const char scans_sql[] =
+		"SELECT a.id, a.name, k.kind, max(s.scanned_at), count(DISTINCT k.scan_id),"
+		" sum(k.evidence_count), 0 FROM scan_kinds k JOIN scans s ON s.id = k.scan_id"
+		" LEFT JOIN components c ON c.id = k.component_id"
+		" JOIN apps a ON a.id = coalesce(c.app_id, k.app_id) WHERE a.retired_at IS NULL"
+		" GROUP BY a.id, k.kind ORDER BY a.name, k.kind";
+	sqlite3_stmt *st = store__prepare(s, with_findings ? sql : scans_sql, err);
 	int rc, ret = 0;
 
 	if (!st)

@@ -1028,38 +1028,3 @@ int store_metrics_apps_each(struct store *s, const struct metrics_query *q, stor
 		return store__error(s, err, "list the apps in scope");
 	return 0;
 }
-
-int store_metrics_coverage_each(struct store *s, store_coverage_cb cb, void *payload,
-				struct perr *err)
-{
-	/*
-	 * store_coverage_each() without the active findings per app and kind
-	 * (a scan of every finding): covered, stale and never depend only on
-	 * the scans.
-	 */
-	static const char sql[] =
-		"SELECT a.id, a.name, k.kind, max(s.scanned_at), count(DISTINCT k.scan_id),"
-		" sum(k.evidence_count) FROM scan_kinds k JOIN scans s ON s.id = k.scan_id"
-		" LEFT JOIN components c ON c.id = k.component_id"
-		" JOIN apps a ON a.id = coalesce(c.app_id, k.app_id) WHERE a.retired_at IS NULL"
-		" GROUP BY a.id, k.kind ORDER BY a.name, k.kind";
-	sqlite3_stmt *st = store__prepare(s, sql, err);
-	int rc, ret = 0;
-
-	if (!st)
-		return err->code;
-	while ((rc = store__step(s, st)) == SQLITE_ROW) {
-		struct store_coverage_row r = {
-			.app_id = sqlite3_column_int64(st, 0), .app = store__col_text(st, 1),
-			.kind = store__col_text(st, 2), .last_scan = sqlite3_column_int64(st, 3),
-			.scans = sqlite3_column_int(st, 4), .evidence = sqlite3_column_int(st, 5),
-		};
-
-		if ((ret = cb(&r, payload, err)) < 0)
-			break;
-	}
-	sqlite3_reset(st);
-	if (!ret && rc != SQLITE_DONE)
-		ret = store__error(s, err, "read coverage");
-	return ret;
-}

@@ -579,8 +579,14 @@ struct store_coverage_row {
 };
 typedef int (*store_coverage_cb)(const struct store_coverage_row *r, void *payload,
 				 struct perr *err);
-/* Per active app and kind with any scan or finding: its last scan and tallies. */
-int store_coverage_each(struct store *s, store_coverage_cb cb, void *payload, struct perr *err);
+/*
+ * Per active app and kind with any scan (or, with_findings, any active
+ * finding): its last scan and tallies. Without with_findings,
+ * active_findings is 0 and no finding is read (metrics: covered, stale
+ * and never depend only on the scans).
+ */
+int store_coverage_each(struct store *s, bool with_findings, store_coverage_cb cb, void *payload,
+			struct perr *err);
 
 /* --- lifecycle: triage, exceptions, SLA clocks, verification (sqlite_lifecycle.c) --- */
 
@@ -989,11 +995,5 @@ int store_metrics(struct store *s, const struct metrics_query *q, struct metrics
 typedef int (*store_app_id_cb)(int64_t app_id, void *payload, struct perr *err);
 int store_metrics_apps_each(struct store *s, const struct metrics_query *q, store_app_id_cb cb,
 			    void *payload, struct perr *err);
-/*
- * store_coverage_each() for metrics: each active app and scanner kind with
- * a scan, its last scan and tallies; active_findings is always 0.
- */
-int store_metrics_coverage_each(struct store *s, store_coverage_cb cb, void *payload,
-				struct perr *err);
 
 #endif
