@@ -238,6 +238,19 @@ static bool lapsed(const struct gate *g, int64_t finding_id)
 	       bsearch(&finding_id, g->lapsed, g->nlapsed, sizeof(*g->lapsed), cmp_id) != NULL;
 }
 
+static int read_recurrence(const struct finding *f, void *payload, struct perr *err)
+{
+	*(bool *)payload = f->recurrence > 0;
+	return 0;
+}
+
+/* Whether the stored finding came back after a fix at least once (lifecycle.md). */
+static int came_back(struct gate *g, int64_t finding_id, bool *out, struct perr *err)
+{
+	*out = false;
+	return store_finding_get(g->store, finding_id, read_recurrence, out, err);
+}
+
 /* --- items ------------------------------------------------------------------ */
 
 static struct gate_item *new_item(struct gate *g)
@@ -398,8 +411,14 @@ static int evaluate_reports(struct gate *g, struct perr *err)
 					it->status = STATUS_REOPENED;
 				} else {
 					known = true;
-					it->recurrence = cur.status == STATUS_REOPENED;
 					it->status = cur.status;
+					/*
+					 * reopened is a comeback only if a fix came before
+					 * it; a lapsed acceptance reopens too, and is not
+					 */
+					if (cur.status == STATUS_REOPENED &&
+					    (ret = came_back(g, cur.id, &it->recurrence, err)) < 0)
+						return ret;
 				}
 			}
 		}
@@ -505,7 +524,7 @@ static int on_scored(const struct risk_row *row, const struct risk_input *in,
 		it->end_line = st->end_line;
 		it->description = st->help;
 		it->help_uri = st->help_uri;
-		it->recurrence = st->recurrence > 0 || it->status == STATUS_REOPENED;
+		it->recurrence = st->recurrence > 0;
 	}
 	it->is_new = g->have_baseline ? !(it->fingerprint && strmap_get(&g->baseline, it->fingerprint)) :
 		     true;

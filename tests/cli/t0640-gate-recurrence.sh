@@ -43,4 +43,24 @@ test_expect_success 'database mode: a reopened finding is a recurrence' '
 	test_cmp expected got
 '
 
+test_expect_success 'a lapsed risk acceptance reopens a finding, but it did not come back after a fix' '
+	cp "$FIXTURES/trivy/fs-repo.json" . &&
+	printf "gate:\n  high: block_recurrence\n" >rec.yaml &&
+	posture ingest --app web fs-repo.json >/dev/null &&
+	id=$(posture findings --app web --format json | jq -r "map(select(.title == \"GitHub Personal Access Token\")) | .[0].id") &&
+	posture accept "$id" --reason "a test token, rotating" --approver alice --expires 2026-01-20 >/dev/null &&
+	POSTURE_NOW=2026-02-01T00:00:00Z posture gate --app web --policy rec.yaml --format json >db.json ;
+	POSTURE_NOW=2026-02-01T00:00:00Z posture gate --app web --policy rec.yaml --report fs-repo.json \
+		--format json >report.json ;
+	for out in db.json report.json
+	do
+		jq -r ".items[] | select(.finding_id == $id) | [.status, .recurrence] | @tsv" $out || return 1
+	done >got &&
+	printf "reopened\tfalse\nreopened\tfalse\n" >expected &&
+	test_cmp expected got &&
+	jq -r ".items[] | select(.finding_id == $id) | .decision" db.json >got &&
+	echo warn >expected &&
+	test_cmp expected got
+'
+
 test_done
