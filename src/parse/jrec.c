@@ -181,6 +181,40 @@ static const char *skip_ws(const char *p, const char *end)
 	return p;
 }
 
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/*
+ * The bytes of w that are '"', '\\' or a control character, as high bits:
+ * exact up to the first such byte (borrows only run upwards), which is
+ * all the scanner asks.
+ */
+static uint64_t string_special(uint64_t w)
+{
+	uint64_t quote = w ^ (ONES * '"'), bslash = w ^ (ONES * '\\');
+
+	return (((w - ONES * 0x20) & ~w) | ((quote - ONES) & ~quote) |
+		((bslash - ONES) & ~bslash)) & HIGHS;
+}
+
+/* p moved to the first '"', '\\' or control character at or after it, or to end. */
+static const unsigned char *string_stop(const unsigned char *p, const unsigned char *end)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	while (end - p >= 8) {
+		uint64_t w, m;
+
+		memcpy(&w, p, 8);
+		if ((m = string_special(w)))
+			return p + (__builtin_ctzll(m) >> 3);
+		p += 8;
+	}
+#endif
+	while (p < end && *p != '"' && *p != '\\' && *p >= 0x20)
+		p++;
+	return p;
+}
+
 /* p at an opening quote; returns just past the closing quote (or end). */
 static const char *skip_string(const char *p, const char *end)
 {
@@ -263,12 +297,20 @@ static int context_for_key(struct jrec_state *st, int scope, const char *key, si
  */
 static void lookahead(struct jrec_state *st, int scope, size_t off, int depth)
 {
+	/* 1: '"', 2: opens, 3: closes; everything else is passed over in bulk */
+	static const unsigned char cls[256] = {
+		['"'] = 1, ['{'] = 2, ['['] = 2, ['}'] = 3, [']'] = 3,
+	};
 	const char *start = st->buf + off, *p = start, *end = st->buf + st->len;
 	size_t released = off;
 
 	while (p < end && depth > 0) {
-		switch (*p) {
-		case '"': {
+		while (p < end && !cls[(unsigned char)*p])
+			p++;
+		if (p >= end)
+			break;
+		switch (cls[(unsigned char)*p]) {
+		case 1: {
 			const char *q = skip_string(p, end), *colon;
 			int c;
 
@@ -296,22 +338,20 @@ static void lookahead(struct jrec_state *st, int scope, size_t off, int depth)
 			}
 			continue;
 		}
-		case '{':
-		case '[':
+		case 2:
 			depth++;
 			break;
-		case '}':
-		case ']':
-			depth--;
-			break;
 		default:
+			depth--;
+			/* a container ends: a good time to let go of what lies behind */
+			if (st->opts->release && (size_t)(p - st->buf) - released > PROGRESS_STEP) {
+				st->opts->release(st->opts->hook_payload, released,
+						  (size_t)(p - st->buf));
+				released = (size_t)(p - st->buf);
+			}
 			break;
 		}
 		p++;
-		if (st->opts->release && (size_t)(p - st->buf) - released > PROGRESS_STEP) {
-			st->opts->release(st->opts->hook_payload, released, (size_t)(p - st->buf));
-			released = (size_t)(p - st->buf);
-		}
 	}
 }
 
@@ -654,40 +694,6 @@ static const yajl_callbacks jrec_callbacks = {
 /* --- the scanner: well-formed JSON without yajl's per-token machinery --- */
 
 enum scan_result { SCAN_DONE, SCAN_STOP, SCAN_DEFER };
-
-#define ONES 0x0101010101010101ULL
-#define HIGHS 0x8080808080808080ULL
-
-/*
- * The bytes of w that are '"', '\\' or a control character, as high bits:
- * exact up to the first such byte (borrows only run upwards), which is
- * all the scanner asks.
- */
-static uint64_t string_special(uint64_t w)
-{
-	uint64_t quote = w ^ (ONES * '"'), bslash = w ^ (ONES * '\\');
-
-	return (((w - ONES * 0x20) & ~w) | ((quote - ONES) & ~quote) |
-		((bslash - ONES) & ~bslash)) & HIGHS;
-}
-
-/* p moved to the first '"', '\\' or control character at or after it, or to end. */
-static const unsigned char *string_stop(const unsigned char *p, const unsigned char *end)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	while (end - p >= 8) {
-		uint64_t w, m;
-
-		memcpy(&w, p, 8);
-		if ((m = string_special(w)))
-			return p + (__builtin_ctzll(m) >> 3);
-		p += 8;
-	}
-#endif
-	while (p < end && *p != '"' && *p != '\\' && *p >= 0x20)
-		p++;
-	return p;
-}
 
 static int hex_value(unsigned char c)
 {
