@@ -73,6 +73,7 @@ struct jrec_state {
 	 */
 	bool replaying;
 	size_t tok_end;         /* scanner: offset just past the current token */
+	bool str_ascii;         /* scanner: the current string's bytes are all ASCII */
 	size_t events;          /* events the scanner delivered */
 	size_t skip_events;     /* replay: events yet to pass over */
 	struct pbuf unescaped;  /* scanner: a string with escapes, decoded */
@@ -539,6 +540,8 @@ static int value_start(struct jrec_state *st, enum jtype t, const char *s, size_
 			st->skip_depth++;
 		return 1;
 	}
+	/* the scanner vouches for a string's bytes; yajl's replay does not */
+	st->builder.clean = t == JSTR && st->str_ascii && !st->replaying;
 	if (st->mode == BUILD) {
 		ret = container ? json__b_open(&st->builder, t)
 				: json__b_scalar(&st->builder, t, s, len, v);
@@ -644,6 +647,7 @@ static int on_key(struct jrec_state *st, const char *s, size_t len)
 	if (st->mode == SKIP)
 		return 1;
 	if (st->mode == BUILD) {
+		st->builder.clean = st->str_ascii && !st->replaying;
 		if (json__b_key(&st->builder, s, len) < 0) {
 			char path[256];
 
@@ -717,9 +721,31 @@ static bool scan_string(struct jrec_state *st, const unsigned char **pp, const u
 {
 	const unsigned char *p = *pp + 1, *start = p, *run;
 	struct pbuf *b = &st->unescaped;
+	uint64_t high = 0;
 
 	for (;;) {
-		p = string_stop(p, end);
+		/* string_stop(), noting any byte with the high bit on the way */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		while (end - p >= 8) {
+			uint64_t w, m;
+			unsigned k;
+
+			memcpy(&w, p, 8);
+			if ((m = string_special(w))) {
+				k = (unsigned)__builtin_ctzll(m) >> 3;
+				high |= k ? w << (64 - 8 * k) : 0;
+				p += k;
+				goto stopped;
+			}
+			high |= w;
+			p += 8;
+		}
+#endif
+		while (p < end && *p != '"' && *p != '\\' && *p >= 0x20)
+			high |= *p++;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+stopped:
+#endif
 		if (p >= end || *p < 0x20)
 			return false;
 		if (*p == '"')
@@ -794,11 +820,13 @@ static bool scan_string(struct jrec_state *st, const unsigned char **pp, const u
 		*pp = p + 1;
 		*out = b->buf;
 		*outlen = b->len;
+		st->str_ascii = false;
 		return true;
 	}
 	*pp = p + 1;
 	*out = (const char *)start;
 	*outlen = (size_t)(p - start);
+	st->str_ascii = !(high & HIGHS);
 	return true;
 }
 
@@ -989,6 +1017,7 @@ long jrec_parse(const char *buf, size_t len, const struct jrec_format *fmt,
 	for (i = 0; i < MAX_TNODES; i++)
 		arena_init(&st->scope_arena[i], 0);
 	json__builder_init(&st->builder, &st->record_arena, &st->lim, err);
+	st->builder.intern = json__intern_new();
 	pbuf_init(&st->unescaped, 0);
 
 	if ((ret = compile(st, err)) < 0)
@@ -1042,6 +1071,7 @@ done:
 	arena_release(&st->record_arena);
 	for (i = 0; i < MAX_TNODES; i++)
 		arena_release(&st->scope_arena[i]);
+	json__intern_free(st->builder.intern);
 	pbuf_release(&st->unescaped);
 	xfree(st->stack);
 	xfree(st);

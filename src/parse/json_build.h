@@ -8,6 +8,29 @@
 
 #include "parse/json.h"
 
+/*
+ * Member names repeat record after record: a streaming parse keeps one
+ * copy of each (up to a bound) for the whole document instead of one per
+ * record. Owned by whoever set it up; trees must not outlive it.
+ */
+struct json_interned {
+	const char *s;
+	size_t len;
+};
+
+#define JSON_INTERN_SLOTS 1024 /* a power of two */
+#define JSON_INTERN_MAX 512    /* names kept; later ones are copied as before */
+#define JSON_INTERN_LEN 64     /* longer names are copied as before */
+
+struct json_intern {
+	struct arena arena;
+	size_t n;
+	struct json_interned slot[JSON_INTERN_SLOTS];
+};
+
+struct json_intern *json__intern_new(void);
+void json__intern_free(struct json_intern *in);
+
 struct json_builder {
 	struct arena *arena;
 	const struct json_limits *lim;
@@ -17,6 +40,12 @@ struct json_builder {
 	const char *key;        /* pending member name */
 	size_t base;            /* arena usage when the tree started */
 	struct perr *err;
+	struct json_intern *intern; /* member names shared across trees, or NULL */
+	/*
+	 * Set by the caller for the next string or name only: its bytes are
+	 * known to be valid UTF-8 without NUL (the scanner saw only ASCII).
+	 */
+	bool clean;
 };
 
 void json__builder_init(struct json_builder *b, struct arena *arena,
