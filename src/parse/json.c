@@ -38,11 +38,6 @@ void json__builder_reset(struct json_builder *b)
 	b->base = b->arena->used_total;
 }
 
-bool json__builder_done(const struct json_builder *b)
-{
-	return b->root && b->depth == 0;
-}
-
 static int too_big(struct json_builder *b)
 {
 	return perr_set(b->err, P_ELIMIT, "value exceeds the %zu MiB limit for one record",
@@ -205,13 +200,6 @@ int json__b_open(struct json_builder *b, enum jtype t)
 	if (!(n = add_node(b, t)))
 		return b->err->code;
 	b->stack[b->depth++] = n;
-	return 0;
-}
-
-int json__b_close(struct json_builder *b)
-{
-	if (b->depth)
-		b->depth--;
 	return 0;
 }
 

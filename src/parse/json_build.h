@@ -54,13 +54,21 @@ void json__builder_release(struct json_builder *b);
 /* Start a new tree in the same arena. */
 void json__builder_reset(struct json_builder *b);
 /* True when the root value is complete. */
-bool json__builder_done(const struct json_builder *b);
+static inline bool json__builder_done(const struct json_builder *b)
+{
+	return b->root && b->depth == 0;
+}
 
 /* Event handlers: 0 on success, negative with b->err set. */
 int json__b_scalar(struct json_builder *b, enum jtype t, const char *s, size_t len, bool v);
 int json__b_key(struct json_builder *b, const char *s, size_t len);
 int json__b_open(struct json_builder *b, enum jtype t);
-int json__b_close(struct json_builder *b);
+static inline int json__b_close(struct json_builder *b)
+{
+	if (b->depth)
+		b->depth--;
+	return 0;
+}
 
 /* yajl reports the offset after the offending byte: point at the byte itself. */
 size_t json__error_offset(size_t consumed);
