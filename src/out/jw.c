@@ -21,6 +21,7 @@ enum jw_state {
 	ST_ARR_START,
 	ST_IN_ARR,
 	ST_COMPLETE,
+	ST_MAP_COLON, /* compact: a key and its ':' are out; the value is due */
 };
 
 #define INDENT "  "
@@ -57,6 +58,8 @@ static bool begin_value(struct jw *w, bool is_string)
 	unsigned char st = w->state[w->depth];
 	char *o;
 
+	if (st == ST_MAP_COLON)
+		return true;
 	if (st == ST_COMPLETE || (!is_string && (st == ST_MAP_START || st == ST_MAP_KEY)))
 		return false;
 	if (w->pretty) {
@@ -92,6 +95,7 @@ static void appended(struct jw *w)
 		*st = ST_IN_ARR;
 		break;
 	case ST_MAP_VAL:
+	case ST_MAP_COLON:
 		*st = ST_MAP_KEY;
 		break;
 	default:
@@ -353,6 +357,25 @@ void jw_str(struct jw *w, const char *s)
 void jw_key(struct jw *w, const char *key)
 {
 	jw_strn(w, key, strlen(key));
+}
+
+void jw__key_quoted(struct jw *w, const char *quoted, size_t len)
+{
+	unsigned char *st = &w->state[w->depth];
+	char *o;
+
+	if (w->pretty || (*st != ST_MAP_START && *st != ST_MAP_KEY)) {
+		/* the general path keeps what yajl_gen did in every other state */
+		jw_strn(w, quoted + 1, len - 3);
+		return;
+	}
+	o = room(w, len + 1);
+	if (*st == ST_MAP_KEY)
+		*o++ = ',';
+	memcpy(o, quoted, len);
+	o[len] = '\0';
+	w->buf.len = (size_t)(o + len - w->buf.buf);
+	*st = ST_MAP_COLON;
 }
 
 /* Decimal digits of v into the end of buf[0..21); returns where they start. */

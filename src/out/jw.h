@@ -49,6 +49,13 @@ void jw_null(struct jw *w);
 /* Insert JSON text verbatim: only for JSON posture itself produced and stored. */
 void jw_raw(struct jw *w, const char *json);
 
+/*
+ * A key written in the source ("tool"): quoted at compile time, with the
+ * colon, and never escaped, so it must be plain ASCII without '"' or '\\'.
+ */
+#define jw_key_lit(w, key) jw__key_quoted((w), "\"" key "\":", sizeof(key) + 2)
+void jw__key_quoted(struct jw *w, const char *quoted, size_t len);
+
 /* key + value in one call */
 void jw_kstr(struct jw *w, const char *key, const char *s);
 void jw_kint(struct jw *w, const char *key, long long v);

@@ -2,6 +2,7 @@
 #include "parse/jrec.h"
 #include "parse/json_build.h"
 #include "util/alloc.h"
+#include "util/buf.h"
 
 #include <yajl_parse.h>
 
@@ -64,7 +65,27 @@ struct jrec_state {
 
 	long count;
 	size_t last_progress, last_release;
+
+	/*
+	 * The scanner below reads well-formed JSON itself; yajl replays the
+	 * document when it cannot (errors, rare escapes), skipping the
+	 * events already delivered, so yajl stays the judge of what is JSON.
+	 */
+	bool replaying;
+	size_t tok_end;         /* scanner: offset just past the current token */
+	bool str_ascii;         /* scanner: the current string's bytes are all ASCII */
+	size_t events;          /* events the scanner delivered */
+	size_t skip_events;     /* replay: events yet to pass over */
+	struct pbuf unescaped;  /* scanner: a string with escapes, decoded */
+	unsigned char *stack;   /* scanner: open containers, '{' or '[' */
+	size_t stack_alloc;
 };
+
+/* Where the current event's token ends, as yajl_get_bytes_consumed() tells it. */
+static size_t consumed(const struct jrec_state *st)
+{
+	return st->replaying ? yajl_get_bytes_consumed(st->yajl) : st->tok_end;
+}
 
 static int add_tnode(struct jrec_state *st, int parent, const char *key, size_t keylen,
 		     struct perr *err)
@@ -161,6 +182,40 @@ static const char *skip_ws(const char *p, const char *end)
 	return p;
 }
 
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/*
+ * The bytes of w that are '"', '\\' or a control character, as high bits:
+ * exact up to the first such byte (borrows only run upwards), which is
+ * all the scanner asks.
+ */
+static uint64_t string_special(uint64_t w)
+{
+	uint64_t quote = w ^ (ONES * '"'), bslash = w ^ (ONES * '\\');
+
+	return (((w - ONES * 0x20) & ~w) | ((quote - ONES) & ~quote) |
+		((bslash - ONES) & ~bslash)) & HIGHS;
+}
+
+/* p moved to the first '"', '\\' or control character at or after it, or to end. */
+static const unsigned char *string_stop(const unsigned char *p, const unsigned char *end)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	while (end - p >= 8) {
+		uint64_t w, m;
+
+		memcpy(&w, p, 8);
+		if ((m = string_special(w)))
+			return p + (__builtin_ctzll(m) >> 3);
+		p += 8;
+	}
+#endif
+	while (p < end && *p != '"' && *p != '\\' && *p >= 0x20)
+		p++;
+	return p;
+}
+
 /* p at an opening quote; returns just past the closing quote (or end). */
 static const char *skip_string(const char *p, const char *end)
 {
@@ -243,12 +298,20 @@ static int context_for_key(struct jrec_state *st, int scope, const char *key, si
  */
 static void lookahead(struct jrec_state *st, int scope, size_t off, int depth)
 {
+	/* 1: '"', 2: opens, 3: closes; everything else is passed over in bulk */
+	static const unsigned char cls[256] = {
+		['"'] = 1, ['{'] = 2, ['['] = 2, ['}'] = 3, [']'] = 3,
+	};
 	const char *start = st->buf + off, *p = start, *end = st->buf + st->len;
 	size_t released = off;
 
 	while (p < end && depth > 0) {
-		switch (*p) {
-		case '"': {
+		while (p < end && !cls[(unsigned char)*p])
+			p++;
+		if (p >= end)
+			break;
+		switch (cls[(unsigned char)*p]) {
+		case 1: {
 			const char *q = skip_string(p, end), *colon;
 			int c;
 
@@ -276,22 +339,20 @@ static void lookahead(struct jrec_state *st, int scope, size_t off, int depth)
 			}
 			continue;
 		}
-		case '{':
-		case '[':
+		case 2:
 			depth++;
 			break;
-		case '}':
-		case ']':
-			depth--;
-			break;
 		default:
+			depth--;
+			/* a container ends: a good time to let go of what lies behind */
+			if (st->opts->release && (size_t)(p - st->buf) - released > PROGRESS_STEP) {
+				st->opts->release(st->opts->hook_payload, released,
+						  (size_t)(p - st->buf));
+				released = (size_t)(p - st->buf);
+			}
 			break;
 		}
 		p++;
-		if (st->opts->release && (size_t)(p - st->buf) - released > PROGRESS_STEP) {
-			st->opts->release(st->opts->hook_payload, released, (size_t)(p - st->buf));
-			released = (size_t)(p - st->buf);
-		}
 	}
 }
 
@@ -386,7 +447,7 @@ static int finish_build(struct jrec_state *st)
 	st->count++;
 	arena_reset(&st->record_arena);
 	{
-		size_t off = yajl_get_bytes_consumed(st->yajl);
+		size_t off = consumed(st);
 
 		if (st->opts->progress && off - st->last_progress >= PROGRESS_STEP) {
 			st->opts->progress(st->opts->hook_payload, off, st->len);
@@ -412,7 +473,7 @@ static int scope_end(struct jrec_state *st, int tn)
 	for (i = 0; i < st->nframes && rec.nindex < JREC_MAX_LEVELS; i++)
 		if (st->frames[i].is_array)
 			rec.index[rec.nindex++] = st->frames[i].index - 1;
-	rec.offset = yajl_get_bytes_consumed(st->yajl);
+	rec.offset = consumed(st);
 	rec.arena = &st->record_arena;
 	ret = st->cb(&rec, st->payload, st->err);
 	arena_reset(&st->record_arena);
@@ -454,7 +515,7 @@ static int child_tnode(struct jrec_state *st)
 
 static void ensure_context(struct jrec_state *st, bool opened_container)
 {
-	size_t off = yajl_get_bytes_consumed(st->yajl);
+	size_t off = consumed(st);
 	int i;
 
 	for (i = 0; i < st->nframes; i++) {
@@ -479,6 +540,8 @@ static int value_start(struct jrec_state *st, enum jtype t, const char *s, size_
 			st->skip_depth++;
 		return 1;
 	}
+	/* the scanner vouches for a string's bytes; yajl's replay does not */
+	st->builder.clean = t == JSTR && st->str_ascii && !st->replaying;
 	if (st->mode == BUILD) {
 		ret = container ? json__b_open(&st->builder, t)
 				: json__b_scalar(&st->builder, t, s, len, v);
@@ -515,7 +578,7 @@ static int value_start(struct jrec_state *st, enum jtype t, const char *s, size_
 		st->builder.arena = a;
 		json__builder_reset(&st->builder);
 		st->building_tnode = tn;
-		st->build_offset = yajl_get_bytes_consumed(st->yajl);
+		st->build_offset = consumed(st);
 		st->mode = BUILD;
 		ret = container ? json__b_open(&st->builder, t)
 				: json__b_scalar(&st->builder, t, s, len, v);
@@ -584,6 +647,7 @@ static int on_key(struct jrec_state *st, const char *s, size_t len)
 	if (st->mode == SKIP)
 		return 1;
 	if (st->mode == BUILD) {
+		st->builder.clean = st->str_ascii && !st->replaying;
 		if (json__b_key(&st->builder, s, len) < 0) {
 			char path[256];
 
@@ -602,24 +666,332 @@ static int on_key(struct jrec_state *st, const char *s, size_t len)
 	return 1;
 }
 
-static int y_null(void *c) { return value_start(c, JNULL, NULL, 0, false); }
-static int y_bool(void *c, int v) { return value_start(c, JBOOL, NULL, 0, v); }
-static int y_num(void *c, const char *s, size_t l) { return value_start(c, JNUM, s, l, false); }
+/*
+ * yajl's handlers. While replaying, the events the scanner already
+ * delivered are passed over.
+ */
+#define REPLAYED(c) (((struct jrec_state *)(c))->skip_events && \
+		     (((struct jrec_state *)(c))->skip_events--, 1))
+
+static int y_null(void *c) { return REPLAYED(c) || value_start(c, JNULL, NULL, 0, false); }
+static int y_bool(void *c, int v) { return REPLAYED(c) || value_start(c, JBOOL, NULL, 0, v); }
+static int y_num(void *c, const char *s, size_t l)
+{
+	return REPLAYED(c) || value_start(c, JNUM, s, l, false);
+}
 static int y_str(void *c, const unsigned char *s, size_t l)
 {
-	return value_start(c, JSTR, (const char *)s, l, false);
+	return REPLAYED(c) || value_start(c, JSTR, (const char *)s, l, false);
 }
 static int y_key(void *c, const unsigned char *s, size_t l)
 {
-	return on_key(c, (const char *)s, l);
+	return REPLAYED(c) || on_key(c, (const char *)s, l);
 }
-static int y_omap(void *c) { return value_start(c, JOBJ, NULL, 0, false); }
-static int y_oarr(void *c) { return value_start(c, JARR, NULL, 0, false); }
-static int y_close(void *c) { return on_close(c); }
+static int y_omap(void *c) { return REPLAYED(c) || value_start(c, JOBJ, NULL, 0, false); }
+static int y_oarr(void *c) { return REPLAYED(c) || value_start(c, JARR, NULL, 0, false); }
+static int y_close(void *c) { return REPLAYED(c) || on_close(c); }
 
 static const yajl_callbacks jrec_callbacks = {
 	y_null, y_bool, NULL, NULL, y_num, y_str, y_omap, y_key, y_close, y_oarr, y_close,
 };
+
+/* --- the scanner: well-formed JSON without yajl's per-token machinery --- */
+
+enum scan_result { SCAN_DONE, SCAN_STOP, SCAN_DEFER };
+
+static int hex_value(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * The string whose opening quote is at *pp: its text (in the input, or
+ * decoded into st->unescaped) and length; *pp moves past the closing
+ * quote. False for what yajl must judge: a control character, a bad
+ * escape, the end of input, \u0000 and surrogates (yajl's own decoding).
+ */
+static bool scan_string(struct jrec_state *st, const unsigned char **pp, const unsigned char *end,
+			const char **out, size_t *outlen)
+{
+	const unsigned char *p = *pp + 1, *start = p, *run;
+	struct pbuf *b = &st->unescaped;
+	uint64_t high = 0;
+
+	for (;;) {
+		/* string_stop(), noting any byte with the high bit on the way */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		while (end - p >= 8) {
+			uint64_t w, m;
+			unsigned k;
+
+			memcpy(&w, p, 8);
+			if ((m = string_special(w))) {
+				k = (unsigned)__builtin_ctzll(m) >> 3;
+				high |= k ? w << (64 - 8 * k) : 0;
+				p += k;
+				goto stopped;
+			}
+			high |= w;
+			p += 8;
+		}
+#endif
+		while (p < end && *p != '"' && *p != '\\' && *p >= 0x20)
+			high |= *p++;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+stopped:
+#endif
+		if (p >= end || *p < 0x20)
+			return false;
+		if (*p == '"')
+			break;
+		/* an escape: decode the whole string from here */
+		pbuf_reset(b);
+		if (pbuf_add(b, start, (size_t)(p - start)) < 0)
+			return false;
+		while (p < end && *p != '"') {
+			unsigned char e;
+
+			if (*p != '\\') {
+				run = p;
+				p = string_stop(p, end);
+				if (p >= end || *p < 0x20 || pbuf_add(b, run, (size_t)(p - run)) < 0)
+					return false;
+				continue;
+			}
+			if (end - p < 2)
+				return false;
+			e = p[1];
+			p += 2;
+			switch (e) {
+			case '"': case '\\': case '/':
+				break;
+			case 'b': e = '\b'; break;
+			case 'f': e = '\f'; break;
+			case 'n': e = '\n'; break;
+			case 'r': e = '\r'; break;
+			case 't': e = '\t'; break;
+			case 'u': {
+				unsigned cp = 0;
+				char u[3];
+				int i, h;
+
+				if (end - p < 4)
+					return false;
+				for (i = 0; i < 4; i++) {
+					if ((h = hex_value(p[i])) < 0)
+						return false;
+					cp = cp << 4 | (unsigned)h;
+				}
+				p += 4;
+				if (!cp || (cp & 0xFC00) == 0xD800)
+					return false;
+				if (cp < 0x80) {
+					e = (unsigned char)cp;
+					break;
+				}
+				if (cp < 0x800) {
+					u[0] = (char)(0xC0 | cp >> 6);
+					u[1] = (char)(0x80 | (cp & 0x3F));
+					i = 2;
+				} else {
+					u[0] = (char)(0xE0 | cp >> 12);
+					u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+					u[2] = (char)(0x80 | (cp & 0x3F));
+					i = 3;
+				}
+				if (pbuf_add(b, u, (size_t)i) < 0)
+					return false;
+				continue;
+			}
+			default:
+				return false;
+			}
+			if (pbuf_addch(b, (char)e) < 0)
+				return false;
+		}
+		if (p >= end)
+			return false;
+		*pp = p + 1;
+		*out = b->buf;
+		*outlen = b->len;
+		st->str_ascii = false;
+		return true;
+	}
+	*pp = p + 1;
+	*out = (const char *)start;
+	*outlen = (size_t)(p - start);
+	st->str_ascii = !(high & HIGHS);
+	return true;
+}
+
+/* A number as yajl lexes it; false when malformed (yajl says how). */
+static bool scan_number(const unsigned char **pp, const unsigned char *end)
+{
+	const unsigned char *p = *pp;
+
+	if (p < end && *p == '-')
+		p++;
+	if (p >= end)
+		return false;
+	if (*p == '0') {
+		p++;
+	} else if (*p >= '1' && *p <= '9') {
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	} else {
+		return false;
+	}
+	if (p < end && *p == '.') {
+		if (++p >= end || *p < '0' || *p > '9')
+			return false;
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		if (++p < end && (*p == '+' || *p == '-'))
+			p++;
+		if (p >= end || *p < '0' || *p > '9')
+			return false;
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	*pp = p;
+	return true;
+}
+
+#define IS_WS(c) ((c) == ' ' || (c) == '\n' || (c) == '\r' || (c) == '\t')
+
+/* Deliver one event: the token ends at p. */
+#define EVENT(call)                                      \
+	do {                                             \
+		st->tok_end = (size_t)(p - base);        \
+		st->events++;                            \
+		if (!(call))                             \
+			return SCAN_STOP;                \
+	} while (0)
+
+static enum scan_result scan(struct jrec_state *st)
+{
+	const unsigned char *base = (const unsigned char *)st->buf, *p = base,
+			    *end = base + st->len;
+	size_t depth = 0;
+	const char *s;
+	size_t n;
+
+value:
+	while (p < end && IS_WS(*p))
+		p++;
+	if (p >= end)
+		return SCAN_DEFER;
+	switch (*p) {
+	case '{':
+	case '[':
+		if (depth == st->stack_alloc) {
+			st->stack_alloc = st->stack_alloc ? 2 * st->stack_alloc : 64;
+			st->stack = xrealloc(st->stack, st->stack_alloc);
+		}
+		st->stack[depth++] = *p;
+		p++;
+		if (p[-1] == '{') {
+			EVENT(value_start(st, JOBJ, NULL, 0, false));
+			while (p < end && IS_WS(*p))
+				p++;
+			if (p < end && *p == '}')
+				goto close;
+			goto key;
+		}
+		EVENT(value_start(st, JARR, NULL, 0, false));
+		while (p < end && IS_WS(*p))
+			p++;
+		if (p < end && *p == ']')
+			goto close;
+		goto value;
+	case '"':
+		if (!scan_string(st, &p, end, &s, &n))
+			return SCAN_DEFER;
+		EVENT(value_start(st, JSTR, s, n, false));
+		goto after;
+	case 't':
+		if (end - p < 4 || memcmp(p, "true", 4))
+			return SCAN_DEFER;
+		p += 4;
+		EVENT(value_start(st, JBOOL, NULL, 0, true));
+		goto after;
+	case 'f':
+		if (end - p < 5 || memcmp(p, "false", 5))
+			return SCAN_DEFER;
+		p += 5;
+		EVENT(value_start(st, JBOOL, NULL, 0, false));
+		goto after;
+	case 'n':
+		if (end - p < 4 || memcmp(p, "null", 4))
+			return SCAN_DEFER;
+		p += 4;
+		EVENT(value_start(st, JNULL, NULL, 0, false));
+		goto after;
+	default:
+		s = (const char *)p;
+		/* yajl finishes a number at the very end of input its own way */
+		if (!scan_number(&p, end) || p == end)
+			return SCAN_DEFER;
+		EVENT(value_start(st, JNUM, s, (size_t)((const char *)p - s), false));
+		goto after;
+	}
+
+key:
+	if (p >= end || *p != '"' || !scan_string(st, &p, end, &s, &n))
+		return SCAN_DEFER;
+	EVENT(on_key(st, s, n));
+	while (p < end && IS_WS(*p))
+		p++;
+	if (p >= end || *p != ':')
+		return SCAN_DEFER;
+	p++;
+	goto value;
+
+close:
+	p++;
+	depth--;
+	EVENT(on_close(st));
+	/* fall through to after */
+
+after:
+	if (!depth) {
+		const unsigned char *value_end = p;
+
+		while (p < end && IS_WS(*p))
+			p++;
+		if (p == end)
+			return SCAN_DONE;
+		/* another value (JSON Lines); yajl judges values that touch */
+		if (!st->fmt->multiple || p == value_end)
+			return SCAN_DEFER;
+		goto value;
+	}
+	while (p < end && IS_WS(*p))
+		p++;
+	if (p >= end)
+		return SCAN_DEFER;
+	if (*p == ',') {
+		p++;
+		if (st->stack[depth - 1] == '[')
+			goto value;
+		while (p < end && IS_WS(*p))
+			p++;
+		goto key;
+	}
+	if (*p == (st->stack[depth - 1] == '{' ? '}' : ']'))
+		goto close;
+	return SCAN_DEFER;
+}
+
+#undef EVENT
 
 long jrec_parse(const char *buf, size_t len, const struct jrec_format *fmt,
 		const struct jrec_opts *opts, jrec_cb cb, void *payload,
@@ -645,35 +1017,49 @@ long jrec_parse(const char *buf, size_t len, const struct jrec_format *fmt,
 	for (i = 0; i < MAX_TNODES; i++)
 		arena_init(&st->scope_arena[i], 0);
 	json__builder_init(&st->builder, &st->record_arena, &st->lim, err);
+	st->builder.intern = json__intern_new();
+	pbuf_init(&st->unescaped, 0);
 
 	if ((ret = compile(st, err)) < 0)
 		goto done;
-	st->yajl = yajl_alloc(&jrec_callbacks, NULL, st);
-	yajl_config(st->yajl, yajl_dont_validate_strings, 1);
-	if (fmt->multiple)
-		yajl_config(st->yajl, yajl_allow_multiple_values, 1);
-	ys = yajl_parse(st->yajl, (const unsigned char *)buf, len);
-	if (ys == yajl_status_ok) {
-		ys = yajl_complete_parse(st->yajl);
-		at_end = true;
-	}
-	if (ys != yajl_status_ok) {
+	switch (scan(st)) {
+	case SCAN_DONE:
+		break;
+	case SCAN_STOP:
+		ret = err->code ? err->code : P_ERROR;
+		goto done;
+	case SCAN_DEFER:
+		st->yajl = yajl_alloc(&jrec_callbacks, NULL, st);
+		yajl_config(st->yajl, yajl_dont_validate_strings, 1);
+		if (fmt->multiple)
+			yajl_config(st->yajl, yajl_allow_multiple_values, 1);
+		st->replaying = true;
+		st->skip_events = st->events;
+		ys = yajl_parse(st->yajl, (const unsigned char *)buf, len);
+		if (ys == yajl_status_ok) {
+			ys = yajl_complete_parse(st->yajl);
+			at_end = true;
+		}
 		if (ys == yajl_status_client_canceled) {
 			ret = err->code ? err->code : P_ERROR;
-		} else {
+			goto done;
+		}
+		if (ys != yajl_status_ok) {
 			char where[96];
 			unsigned char *msg = yajl_get_error(st->yajl, 0, NULL, 0);
 			char *nl;
 
 			/* yajl_complete_parse() counts from 0: the problem is the end */
 			json__where(where, sizeof(where), buf, len,
-				    at_end ? len : json__error_offset(yajl_get_bytes_consumed(st->yajl)));
+				    at_end ? len
+					   : json__error_offset(yajl_get_bytes_consumed(st->yajl)));
 			if ((nl = strchr((char *)msg, '\n')))
 				*nl = '\0';
 			ret = perr_set(err, P_EINVALID, "%s: invalid JSON: %s", where, (char *)msg);
 			yajl_free_error(st->yajl, msg);
+			goto done;
 		}
-		goto done;
+		break;
 	}
 	if (st->opts->progress)
 		st->opts->progress(st->opts->hook_payload, len, len);
@@ -685,6 +1071,9 @@ done:
 	arena_release(&st->record_arena);
 	for (i = 0; i < MAX_TNODES; i++)
 		arena_release(&st->scope_arena[i]);
+	json__intern_free(st->builder.intern);
+	pbuf_release(&st->unescaped);
+	xfree(st->stack);
 	xfree(st);
 	return ret;
 }

@@ -34,12 +34,8 @@ void json__builder_reset(struct json_builder *b)
 	b->depth = 0;
 	b->root = NULL;
 	b->key = NULL;
+	b->clean = false;
 	b->base = b->arena->used_total;
-}
-
-bool json__builder_done(const struct json_builder *b)
-{
-	return b->root && b->depth == 0;
 }
 
 static int too_big(struct json_builder *b)
@@ -57,7 +53,8 @@ static char *copy_text(struct json_builder *b, const char *s, size_t len, size_t
 			 len, b->lim->max_string >> 20);
 		return NULL;
 	}
-	if (utf8_is_clean(s, len)) {
+	if (b->clean || utf8_is_clean(s, len)) {
+		b->clean = false;
 		p = arena_alloc(b->arena, len + 1);
 		if (p) {
 			memcpy(p, s, len);
@@ -121,10 +118,74 @@ int json__b_scalar(struct json_builder *b, enum jtype t, const char *s, size_t l
 	return 0;
 }
 
+struct json_intern *json__intern_new(void)
+{
+	struct json_intern *in = xcalloc(1, sizeof(*in));
+
+	arena_init(&in->arena, 0);
+	return in;
+}
+
+void json__intern_free(struct json_intern *in)
+{
+	if (!in)
+		return;
+	arena_release(&in->arena);
+	xfree(in);
+}
+
+/* Names are short: their length and first and last bytes tell them apart well enough. */
+static uint32_t name_hash(const char *s, size_t len)
+{
+	uint64_t a = 0, z = 0;
+
+	if (len >= 8) {
+		memcpy(&a, s, 8);
+		memcpy(&z, s + len - 8, 8);
+	} else if (len >= 4) {
+		uint32_t x, y;
+
+		memcpy(&x, s, 4);
+		memcpy(&y, s + len - 4, 4);
+		a = x;
+		z = y;
+	} else if (len) {
+		a = (unsigned char)s[0] | (unsigned char)s[len / 2] << 8 |
+		    (uint64_t)(unsigned char)s[len - 1] << 16;
+	}
+	return (uint32_t)((a * 0x9E3779B97F4A7C15ULL ^ z * 0xC2B2AE3D27D4EB4FULL ^ len) >> 32);
+}
+
+/* The shared copy of a clean name, made on first sight; NULL when the table is full. */
+static const char *intern(struct json_intern *in, const char *s, size_t len)
+{
+	uint32_t h = name_hash(s, len);
+	size_t i;
+	char *copy;
+
+	for (i = h & (JSON_INTERN_SLOTS - 1); in->slot[i].s; i = (i + 1) & (JSON_INTERN_SLOTS - 1))
+		if (in->slot[i].len == len && !memcmp(in->slot[i].s, s, len))
+			return in->slot[i].s;
+	if (in->n >= JSON_INTERN_MAX || !(copy = arena_alloc(&in->arena, len + 1)))
+		return NULL;
+	memcpy(copy, s, len);
+	copy[len] = '\0';
+	in->slot[i].s = copy;
+	in->slot[i].len = len;
+	in->n++;
+	return copy;
+}
+
 int json__b_key(struct json_builder *b, const char *s, size_t len)
 {
 	size_t outlen;
 
+	if (b->intern && len < JSON_INTERN_LEN && (b->clean || utf8_is_clean(s, len))) {
+		b->clean = false;
+		if ((b->key = intern(b->intern, s, len)))
+			return 0;
+		b->clean = true;
+	}
 	b->key = copy_text(b, s, len, &outlen);
 	return b->key ? 0 : b->err->code;
 }
@@ -139,13 +200,6 @@ int json__b_open(struct json_builder *b, enum jtype t)
 	if (!(n = add_node(b, t)))
 		return b->err->code;
 	b->stack[b->depth++] = n;
-	return 0;
-}
-
-int json__b_close(struct json_builder *b)
-{
-	if (b->depth)
-		b->depth--;
 	return 0;
 }
 

@@ -29,6 +29,27 @@ static const struct jrec_format sarif_records = {
 	.scope_end = true,
 };
 
+/*
+ * What a result takes from its rule, worked out once per rule and run
+ * (results outnumber rules by thousands). Lists are in the order the
+ * per-result code would have added them, so that adding them again
+ * gives the same evidence.
+ */
+struct rule_info {
+	bool ready;
+	const char *name, *title, *remediation, *help_uri;
+	const struct jnode *props;
+	const char *sec;                 /* properties.security-severity, as text */
+	bool sec_ok;                     /* ... and a usable score: */
+	enum severity sec_severity;
+	const char *precision, *default_level;
+	const struct jnode *prop_cwe;
+	struct evidence from_rule;       /* cwe: relationships; vuln_ids; cvss */
+	struct evidence from_tags;       /* tags and the cwe they name */
+	bool has_class_kind;
+	enum kind class_kind;
+};
+
 /* Per-run lookup tables, rebuilt when a new run starts. */
 struct run_index {
 	size_t run;
@@ -43,6 +64,9 @@ struct run_index {
 	size_t nartifacts, artifacts_alloc;
 	const char *tool_name, *tool_version;
 	enum kind tool_kind;
+	struct rule_info *infos;        /* by rule index */
+	size_t infos_alloc;
+	struct arena info_arena;        /* what infos point to, beside the run's trees */
 };
 
 struct sarif_state {
@@ -111,8 +135,12 @@ static void build_run_index(struct sarif_state *st, const struct jrec *rec)
 		const char *id = json_get_str(ri->rules[i], "id");
 
 		if (id && !strmap_get(&ri->rule_by_id, id))
-			strmap_put(&ri->rule_by_id, id, (void *)ri->rules[i]);
+			strmap_put(&ri->rule_by_id, id, (void *)(uintptr_t)(i + 1));
 	}
+	arena_reset(&ri->info_arena);
+	ALLOC_GROW(ri->infos, ri->nrules, ri->infos_alloc);
+	if (ri->nrules)
+		memset(ri->infos, 0, ri->nrules * sizeof(*ri->infos));
 	index_array(json_get(ri->tool, "extensions"), &ri->exts, &ri->nexts, &ri->exts_alloc);
 	index_array(rec->ctx[CTX_ARTIFACTS], &ri->artifacts, &ri->nartifacts,
 		    &ri->artifacts_alloc);
@@ -130,19 +158,23 @@ static void release_run_index(struct run_index *ri)
 	xfree(ri->rules);
 	xfree(ri->exts);
 	xfree(ri->artifacts);
+	xfree(ri->infos);
+	arena_release(&ri->info_arena);
 	strmap_release(&ri->rule_by_id);
 }
 
 /* The rule a result refers to: result.rule, ruleIndex, ruleId (also hierarchical "a/b"). */
 static const struct jnode *find_rule(struct sarif_state *st, const struct jnode *result,
-				     const char **rule_id)
+				     const char **rule_id, long *rule_index)
 {
 	struct run_index *ri = &st->run;
 	const struct jnode *ref = json_get(result, "rule");
 	const struct jnode *rules_owner = NULL, *rule = NULL;
 	long long idx = -1, tc = -1;
 	const char *id = json_get_str(result, "ruleId");
+	uintptr_t found;
 
+	*rule_index = -1;
 	if (!id)
 		id = json_get_str(ref, "id");
 	*rule_id = id;
@@ -167,13 +199,18 @@ static const struct jnode *find_rule(struct sarif_state *st, const struct jnode 
 		}
 	} else if (idx >= 0 && (size_t)idx < ri->nrules) {
 		rule = ri->rules[idx];
+		*rule_index = (long)idx;
 	} else if (id) {
-		rule = strmap_get(&ri->rule_by_id, id);
-		if (!rule && strchr(id, '/')) {
+		found = (uintptr_t)strmap_get(&ri->rule_by_id, id);
+		if (!found && strchr(id, '/')) {
 			/* hierarchical ids: "CA2101/1" belongs to rule "CA2101" */
 			const char *slash = strchr(id, '/');
 
-			rule = strmap_getn(&ri->rule_by_id, id, (size_t)(slash - id));
+			found = (uintptr_t)strmap_getn(&ri->rule_by_id, id, (size_t)(slash - id));
+		}
+		if (found) {
+			rule = ri->rules[found - 1];
+			*rule_index = (long)(found - 1);
 		}
 	}
 	if (!*rule_id)
@@ -262,16 +299,21 @@ static const char *security_severity(const struct jnode *props)
 }
 
 static void set_severity(struct evidence *ev, const struct jnode *result,
-			 const struct jnode *rule, const char *kind)
+			 const struct jnode *rprops, const struct rule_info *info, const char *kind)
 {
-	const char *sec = security_severity(json_get(result, "properties"));
+	const char *sec = security_severity(rprops);
 	const char *level = json_get_str(result, "level");
 	double score;
 	char *end;
 
-	if (!sec)
-		sec = security_severity(json_get(rule, "properties"));
-	if (sec) {
+	if (!sec && info->sec) {
+		/* the rule's score, read once per rule */
+		if (info->sec_ok) {
+			ev->severity = info->sec_severity;
+			ev->severity_raw = info->sec;
+			return;
+		}
+	} else if (sec) {
 		errno = 0;
 		score = strtod(sec, &end);
 		if (!errno && end != sec && !*end && score >= 0 && score <= 10) {
@@ -282,7 +324,7 @@ static void set_severity(struct evidence *ev, const struct jnode *result,
 		}
 	}
 	if (!level)
-		level = json_get_str(json_get(rule, "defaultConfiguration"), "level");
+		level = info->default_level;
 	if (kind && strcmp(kind, "fail") && !level) {
 		ev->severity = SEV_INFO; /* informational, review, open */
 		ev->severity_raw = kind;
@@ -292,13 +334,13 @@ static void set_severity(struct evidence *ev, const struct jnode *result,
 	ev->severity_raw = level ? level : "warning";
 }
 
-static void set_confidence(struct evidence *ev, const struct jnode *result,
-			   const struct jnode *rule)
+static void set_confidence(struct evidence *ev, const struct jnode *rprops,
+			   const struct rule_info *info)
 {
-	const char *p = json_get_str(json_get(result, "properties"), "precision");
+	const char *p = json_get_str(rprops, "precision");
 
 	if (!p)
-		p = json_get_str(json_get(rule, "properties"), "precision");
+		p = info->precision;
 	if (!p)
 		return;
 	ev->confidence_raw = p;
@@ -383,18 +425,21 @@ static void add_tags(struct evidence *ev, struct arena *a, const struct jnode *p
 }
 
 static void add_cwes(struct evidence *ev, struct arena *a, const struct jrec *rec,
-		     const struct jnode *result, const struct jnode *rule)
+		     const struct jnode *result, const struct jnode *rprops,
+		     const struct rule_info *info)
 {
 	const struct jnode *c, *cwe;
+	size_t i;
 
-	json_for_each(c, json_get(rule, "relationships"))
-		add_cwe_ref(ev, a, rec, json_get(c, "target"));
+	/* the rule's relationships */
+	for (i = 0; i < info->from_rule.ncwe; i++)
+		evidence_add_cwe(ev, a, info->from_rule.cwe[i]);
 	json_for_each(c, json_get(result, "taxa"))
 		add_cwe_ref(ev, a, rec, c);
 	/* a "cwe" property: "CWE-79", ["CWE-79"], 79 */
-	cwe = json_get(json_get(rule, "properties"), "cwe");
+	cwe = info->prop_cwe;
 	if (!cwe)
-		cwe = json_get(json_get(result, "properties"), "cwe");
+		cwe = json_get(rprops, "cwe");
 	if (json_is(cwe, JARR)) {
 		json_for_each(c, cwe)
 			evidence_add_cwe_text(ev, a, json_text(c));
@@ -547,13 +592,10 @@ static void add_properties(struct evidence *ev, struct arena *a, const struct jn
  * "GHSA-..."), or relate rules to them; code scanners' rule texts may cite
  * CVEs too, but a SAST rule about a weakness class rarely does.
  */
-static void add_vuln_ids(struct evidence *ev, struct arena *a, const char *rule_id,
-			 const struct jnode *rule)
+static void add_rule_vuln_ids(struct evidence *ev, struct arena *a, const struct jnode *rule)
 {
 	const struct jnode *c;
 
-	if (rule_id)
-		ids_scan_text(ev, a, rule_id);
 	ids_scan_text(ev, a, json_get_str(rule, "name"));
 	ids_scan_text(ev, a, message_text(json_get(rule, "shortDescription")));
 	json_for_each(c, json_get(rule, "relationships")) {
@@ -562,6 +604,22 @@ static void add_vuln_ids(struct evidence *ev, struct arena *a, const char *rule_
 		if (id && ids_is_vuln_id(id))
 			evidence_add_vuln_id(ev, a, ids_normalize(a, id));
 	}
+}
+
+/*
+ * The rule's ids were found once (add_rule_vuln_ids); adding that list
+ * after the result's own gives what finding them again would: CVEs keep
+ * their first-seen order ahead of the other ids, and repeats drop out.
+ */
+static void add_vuln_ids(struct evidence *ev, struct arena *a, const char *rule_id,
+			 const struct rule_info *info)
+{
+	size_t i;
+
+	if (rule_id)
+		ids_scan_text(ev, a, rule_id);
+	for (i = 0; i < info->from_rule.vuln_ids.n; i++)
+		evidence_add_vuln_id(ev, a, info->from_rule.vuln_ids.v[i]);
 }
 
 /*
@@ -699,11 +757,52 @@ static void protect_secret(struct evidence *ev, struct arena *a, const struct pa
 	ev->title = redact_quoted(a, ev->title);
 }
 
+static void fill_rule_info(struct rule_info *info, const struct jrec *rec,
+			   const struct jnode *rule, struct arena *a)
+{
+	const struct jnode *c;
+
+	memset(info, 0, sizeof(*info));
+	info->ready = true;
+	info->name = json_get_str(rule, "name");
+	info->title = message_text(json_get(rule, "shortDescription"));
+	info->remediation = message_text(json_get(rule, "help"));
+	if (!info->remediation)
+		info->remediation = message_text(json_get(rule, "fullDescription"));
+	info->help_uri = json_get_str(rule, "helpUri");
+	info->props = json_get(rule, "properties");
+	info->sec = security_severity(info->props);
+	if (info->sec) {
+		double score;
+		char *end;
+
+		errno = 0;
+		score = strtod(info->sec, &end);
+		info->sec_ok = !errno && end != info->sec && !*end && score >= 0 && score <= 10;
+		/* GitHub: 0.1-3.9 low, 4.0-6.9 medium, 7.0-8.9 high, 9.0+ critical */
+		if (info->sec_ok)
+			info->sec_severity = score == 0 ? SEV_INFO : severity_from_score(score);
+	}
+	info->precision = json_get_str(info->props, "precision");
+	info->default_level = json_get_str(json_get(rule, "defaultConfiguration"), "level");
+	info->prop_cwe = json_get(info->props, "cwe");
+	evidence_init(&info->from_rule);
+	json_for_each(c, json_get(rule, "relationships"))
+		add_cwe_ref(&info->from_rule, a, rec, json_get(c, "target"));
+	find_cvss(&info->from_rule, info->props);
+	add_rule_vuln_ids(&info->from_rule, a, rule);
+	evidence_init(&info->from_tags);
+	add_tags(&info->from_tags, a, info->props);
+	info->has_class_kind = kind_for_rule_name(&info->class_kind, info->name);
+}
+
 static int emit_result(struct sarif_state *st, const struct jrec *rec, struct perr *err)
 {
-	const struct jnode *result = rec->node, *rule, *locs, *c, *web;
+	const struct jnode *result = rec->node, *rule, *locs, *c, *web, *rprops;
 	struct arena *a = rec->arena;
 	const char *kind = json_get_str(result, "kind"), *rule_id = NULL;
+	struct rule_info *info, one_off;
+	long rule_index;
 	struct evidence ev;
 	size_t i, nloc;
 	int ret;
@@ -719,34 +818,47 @@ static int emit_result(struct sarif_state *st, const struct jrec *rec, struct pe
 		return perr_set(err, P_EINVALID, "'runs[%zu].tool.driver.name' is missing",
 				rec->index[0]);
 
-	rule = find_rule(st, result, &rule_id);
+	rule = find_rule(st, result, &rule_id, &rule_index);
+	if (rule_index >= 0) {
+		info = &st->run.infos[rule_index];
+		if (!info->ready)
+			fill_rule_info(info, rec, rule, &st->run.info_arena);
+	} else {
+		/* an extension's rule, or none: worked out for this result alone */
+		info = &one_off;
+		fill_rule_info(info, rec, rule, a);
+	}
+	rprops = json_get(result, "properties");
 	evidence_init(&ev);
 	ev.tool = st->run.tool_name;
 	ev.tool_version = st->run.tool_version;
 	ev.kind = st->run.tool_kind;
 	ev.rule_id = rule_id;
-	ev.rule_name = json_get_str(rule, "name");
+	ev.rule_name = info->name;
 	ev.description = result_message(a, result, rule);
-	ev.title = message_text(json_get(rule, "shortDescription"));
+	ev.title = info->title;
 	if (!ev.title)
 		ev.title = ev.rule_name;
 	if (!ev.title)
 		ev.title = ev.description;
-	ev.remediation = message_text(json_get(rule, "help"));
-	if (!ev.remediation)
-		ev.remediation = message_text(json_get(rule, "fullDescription"));
-	ev.help_uri = json_get_str(rule, "helpUri");
+	ev.remediation = info->remediation;
+	ev.help_uri = info->help_uri;
 	if (ev.help_uri)
 		strlist_add(&ev.references, a, ev.help_uri);
-	set_severity(&ev, result, rule, kind);
-	set_confidence(&ev, result, rule);
-	add_cwes(&ev, a, rec, result, rule);
-	add_tags(&ev, a, json_get(rule, "properties"));
-	add_tags(&ev, a, json_get(result, "properties"));
-	find_cvss(&ev, json_get(rule, "properties"));
-	find_cvss(&ev, json_get(result, "properties"));
-	add_vuln_ids(&ev, a, rule_id, rule);
-	if (kind_for_rule_name(&ev.kind, ev.rule_name)) {
+	set_severity(&ev, result, rprops, info, kind);
+	set_confidence(&ev, rprops, info);
+	add_cwes(&ev, a, rec, result, rprops, info);
+	for (i = 0; i < info->from_tags.tags.n; i++)
+		strlist_add_unique(&ev.tags, a, info->from_tags.tags.v[i]);
+	for (i = 0; i < info->from_tags.ncwe; i++)
+		evidence_add_cwe(&ev, a, info->from_tags.cwe[i]);
+	add_tags(&ev, a, rprops);
+	ev.cvss.vector = info->from_rule.cvss.vector;
+	ev.cvss.version = info->from_rule.cvss.version;
+	find_cvss(&ev, rprops);
+	add_vuln_ids(&ev, a, rule_id, info);
+	if (info->has_class_kind) {
+		ev.kind = info->class_kind;
 		if (ev.kind == KIND_CONTAINER || ev.kind == KIND_SCA)
 			read_package_message(&ev, a, result, rec->ctx[CTX_PROPERTIES]);
 	} else if (ev.vuln_ids.n && ev.kind == KIND_SAST) {
@@ -755,7 +867,7 @@ static int emit_result(struct sarif_state *st, const struct jrec *rec, struct pe
 	add_fingerprints(&ev, a, result);
 	set_suppression(&ev, result);
 	ev.baseline_state = json_get_str(result, "baselineState");
-	add_properties(&ev, a, json_get(result, "properties"));
+	add_properties(&ev, a, rprops);
 	if (json_get_str(result, "guid"))
 		kvlist_add(&ev.properties, a, "guid", json_get_str(result, "guid"));
 	if (json_get(result, "rank"))

@@ -3,13 +3,6 @@
 #include "util/alloc.h"
 
 #define ARENA_BLOCK 65536
-#define ARENA_ALIGN 16
-
-struct arena_block {
-	struct arena_block *next;
-	size_t size, used;
-	_Alignas(ARENA_ALIGN) unsigned char mem[];
-};
 
 void arena_init(struct arena *a, size_t max)
 {
@@ -49,7 +42,7 @@ void arena_reset(struct arena *a)
 	a->used_total = 0;
 }
 
-void *arena_alloc(struct arena *a, size_t size)
+void *arena__alloc_slow(struct arena *a, size_t size)
 {
 	struct arena_block *b = a->head;
 	size_t rounded = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);

@@ -1,8 +1,18 @@
 #include "posture.h"
 #include "util/hash.h"
 
+/*
+ * SHA256_Init/Update/Final are deprecated in OpenSSL 3 in favour of EVP,
+ * but EVP fetches the algorithm and allocates a context on every init:
+ * that was most of the cost of a fingerprint (a few hundred bytes hashed).
+ */
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/sha.h>
+
+_Static_assert(sizeof(SHA256_CTX) <= sizeof(((struct sha256_ctx *)0)->state),
+	       "struct sha256_ctx holds a SHA256_CTX");
 
 static void to_hex(const unsigned char *bin, size_t hexlen, char *out)
 {
@@ -18,20 +28,17 @@ static void to_hex(const unsigned char *bin, size_t hexlen, char *out)
 
 void sha256_init(struct sha256_ctx *c)
 {
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-
-	if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
+	if (!SHA256_Init((SHA256_CTX *)c->state)) {
 		fputs("posture: fatal: SHA-256 unavailable\n", stderr);
 		abort();
 	}
-	c->evp = ctx;
 	c->npending = 0;
 }
 
 static void flush_pending(struct sha256_ctx *c)
 {
 	if (c->npending)
-		EVP_DigestUpdate(c->evp, c->pending, c->npending);
+		SHA256_Update((SHA256_CTX *)c->state, c->pending, c->npending);
 	c->npending = 0;
 }
 
@@ -46,7 +53,7 @@ void sha256_update(struct sha256_ctx *c, const void *data, size_t len)
 	}
 	flush_pending(c);
 	if (len >= SHA256_STAGE) {
-		EVP_DigestUpdate(c->evp, data, len);
+		SHA256_Update((SHA256_CTX *)c->state, data, len);
 		return;
 	}
 	memcpy(c->pending, data, len);
@@ -63,18 +70,16 @@ void sha256_field(struct sha256_ctx *c, const char *s)
 void sha256_final_hex(struct sha256_ctx *c, char *out, size_t hexlen)
 {
 	unsigned char md[32];
-	unsigned int mdlen = 0;
 
 	flush_pending(c);
-	EVP_DigestFinal_ex(c->evp, md, &mdlen);
+	SHA256_Final(md, (SHA256_CTX *)c->state);
 	to_hex(md, hexlen > 64 ? 64 : hexlen, out);
 	sha256_release(c);
 }
 
 void sha256_release(struct sha256_ctx *c)
 {
-	EVP_MD_CTX_free(c->evp);
-	c->evp = NULL;
+	(void)c; /* nothing to free: the state lives in c */
 }
 
 void sha256_hex(const void *data, size_t len, char out[static 65])

@@ -13,7 +13,8 @@
 #define SHA256_STAGE 256
 
 struct sha256_ctx {
-	void *evp; /* EVP_MD_CTX, owned */
+	/* OpenSSL's SHA256_CTX, kept here so that a hash allocates nothing */
+	_Alignas(8) unsigned char state[128];
 	size_t npending;
 	unsigned char pending[SHA256_STAGE];
 };
