@@ -390,7 +390,10 @@ static int apps_have_environment(struct store *s, bool *out, struct perr *err)
 	" (SELECT group_concat(x, '; ') FROM (SELECT coalesce((SELECT e.tool FROM evidence e"  \
 	"  WHERE e.finding_id = r.related_id ORDER BY e.id LIMIT 1), 'dynamic') || ' finding '"  \
 	"  || r.related_id || ' (' || r.family || ')' AS x FROM finding_relations r"          \
-	"  WHERE r.finding_id = f.id ORDER BY r.related_id))"
+	"  WHERE r.finding_id = f.id ORDER BY r.related_id)),"                               \
+	" f.recurrence, coalesce(f.sla_recurrence, -1), f.sla_tier, f.sla_kev_due,"          \
+	" coalesce(f.sla_start, 0), coalesce(f.sla_due, 0), coalesce(f.sla_paused_at, 0),"  \
+	" coalesce(f.tier_at, 0)"
 #define RISK_JOINS                                                                        \
 	" JOIN apps a ON a.id = f.app_id LEFT JOIN finding_risk r ON r.finding_id = f.id"
 #define RISK_SCOPED(env)                                                                  \
@@ -519,6 +522,14 @@ static int read_rows(struct store *s, struct risk_batch *b, bool all, bool env, 
 		r->environment = dup_col(&b->arena, st, 13);
 		r->title = dup_col(&b->arena, st, 14);
 		r->validated_by = dup_col(&b->arena, st, 15);
+		r->recurrence = sqlite3_column_int(st, 16);
+		r->sla_recurrence = sqlite3_column_int(st, 17);
+		r->sla_tier = dup_col(&b->arena, st, 18);
+		r->sla_kev_due = dup_col(&b->arena, st, 19);
+		r->sla_start = sqlite3_column_int64(st, 20);
+		r->sla_due = sqlite3_column_int64(st, 21);
+		r->sla_paused_at = sqlite3_column_int64(st, 22);
+		r->tier_at = sqlite3_column_int64(st, 23);
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : store__error(s, err, "read findings to score");
@@ -648,6 +659,10 @@ done:
 int store_risk_put(struct store *s, const struct risk_put *p, struct perr *err)
 {
 	static const char set[] = "UPDATE findings SET risk = ?2, tier = ?3 WHERE id = ?1";
+	static const char set_sla[] =
+		"UPDATE findings SET risk = ?2, tier = ?3, sla_start = ?4, sla_due = nullif(?5, 0),"
+		" sla_paused_at = nullif(?6, 0), tier_at = nullif(?7, 0), sla_tier = ?8,"
+		" sla_recurrence = ?9, sla_kev_due = ?10 WHERE id = ?1";
 	static const char explain[] =
 		"INSERT INTO finding_risk (finding_id, digest, scored_at, explanation) VALUES (?1,?2,?3,?4)"
 		" ON CONFLICT (finding_id) DO UPDATE SET digest = excluded.digest,"
@@ -655,15 +670,29 @@ int store_risk_put(struct store *s, const struct risk_put *p, struct perr *err)
 	sqlite3_stmt *st;
 	int ret;
 
-	if (!p->unchanged) {
-		if (!(st = store__prepare(s, set, err)))
+	if (p->unchanged && p->sla) {
+		if ((ret = store_sla_put(s, p->sla, err)) < 0)
+			return ret;
+	} else if (!p->unchanged) {
+		if (!(st = store__prepare(s, p->sla ? set_sla : set, err)))
 			return err->code;
 		sqlite3_bind_int64(st, 1, p->finding_id);
 		sqlite3_bind_int(st, 2, p->risk);
 		store__bind_text(st, 3, p->tier);
+		if (p->sla) {
+			sqlite3_bind_int64(st, 4, p->sla->start);
+			sqlite3_bind_int64(st, 5, p->sla->due);
+			sqlite3_bind_int64(st, 6, p->sla->paused_at);
+			sqlite3_bind_int64(st, 7, p->sla->tier_at);
+			store__bind_text(st, 8, p->sla->tier);
+			sqlite3_bind_int64(st, 9, p->sla->recurrence);
+			store__bind_text(st, 10, p->sla->kev_due);
+		}
 		if ((ret = store__step_done(s, st, err, "store risk")) < 0)
 			return ret;
 	}
+	if (!p->explanation)
+		return 0;
 	if (!(st = store__prepare(s, explain, err)))
 		return err->code;
 	sqlite3_bind_int64(st, 1, p->finding_id);
