@@ -8,6 +8,7 @@
 #include "util/buf.h"
 #include "util/file.h"
 
+#include <math.h>
 #include <sys/stat.h>
 
 #define POLICY_FILE_NAME "posture-policy.yaml"
@@ -59,6 +60,7 @@ int scoring_load_policy(struct policy **out, char source_out[static SCORING_SOUR
 struct scoring_kev {
 	char *date_added, *due_date;
 	bool ransomware;
+	bool has_due;           /* due_date was not NULL */
 };
 
 struct scoring_epss {
@@ -162,6 +164,7 @@ static int load_kev(const struct kev_row *row, void *payload, struct perr *err)
 
 	k->date_added = xstrdup(row->date_added ? row->date_added : "");
 	k->due_date = xstrdup(row->due_date ? row->due_date : "");
+	k->has_due = row->due_date != NULL;
 	k->ransomware = row->ransomware && !strcmp(row->ransomware, "Known");
 	strmap_put(&sc->kev_entries, xstrdup(row->cve), k);
 	return 0;
@@ -381,7 +384,11 @@ void scoring_explanation(struct scoring *sc, struct jw *w, const struct risk_inp
 		jw_arr_open(w);
 		jw_str(w, r->factors[i].name);
 		jw_str(w, r->factors[i].value);
-		jw_num(w, r->factors[i].points, 6);
+		/* most factors score nothing: the "0" jw_num would print, without its snprintf */
+		if (r->factors[i].points == 0 && !signbit(r->factors[i].points))
+			jw_int(w, 0);
+		else
+			jw_num(w, r->factors[i].points, 6);
 		jw_arr_close(w);
 	}
 	jw_arr_close(w);
@@ -453,16 +460,96 @@ static int64_t result_digest(const struct risk_result *r)
 	return (int64_t)h;
 }
 
+/*
+ * The earliest KEV dueDate of the finding's ids, as store_sla_pending_each()
+ * computes it in SQL (NULL when the policy ignores dueDates, or none is on
+ * KEV). False when vuln_ids is not the plain array of plain strings ingest
+ * writes: the SLA pass then takes the clock as before.
+ */
+static bool kev_due_of(const struct scoring *sc, const char *ids, const char **out)
+{
+	const char *p = ids, *end;
+	char id[128];
+	size_t len;
+
+	*out = NULL;
+	if (!sc->policy->kev_due_date || !p || !strcmp(p, "[]"))
+		return true;
+	if (*p++ != '[')
+		return false;
+	for (;;) {
+		const struct scoring_kev *k;
+
+		if (*p++ != '"' || !(end = strpbrk(p, "\\\"")) || *end != '"')
+			return false;
+		len = (size_t)(end - p);
+		if (len >= sizeof(id))
+			return false;
+		memcpy(id, p, len);
+		id[len] = '\0';
+		if ((k = strmap_get(&sc->kev_entries, id)) && k->has_due &&
+		    (!*out || strcmp(k->due_date, *out) < 0))
+			*out = k->due_date;
+		p = end + 1;
+		if (*p == ']')
+			return !p[1];
+		if (*p++ != ',')
+			return false;
+	}
+}
+
+static bool same_text(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/*
+ * The finding's SLA clock with its new tier, when it is behind (what
+ * store_sla_pending_each() would pick) and can be brought up to date here:
+ * written with the score instead of read back by a second pass. False:
+ * nothing to write now (up to date, or left to upkeep_sla()).
+ */
+static bool sla_of(const struct scoring *sc, const struct risk_row *row, const char *tier,
+		   struct sla_put *put)
+{
+	struct sla_pending p;
+
+	if (!status_is_active(row->status))
+		return false;
+	memset(&p, 0, sizeof(p));
+	if (!kev_due_of(sc, row->vuln_ids, &p.kev_due))
+		return false;
+	if (row->sla_tier && !strcmp(row->sla_tier, tier) && row->sla_recurrence == row->recurrence &&
+	    !row->sla_paused_at && same_text(row->sla_kev_due, p.kev_due))
+		return false;
+	p.finding_id = row->id;
+	p.tier = tier;
+	p.sla_tier = row->sla_tier;
+	p.status = row->status;
+	p.recurrence = row->recurrence;
+	p.sla_recurrence = row->sla_recurrence;
+	p.first_seen = row->first_seen;
+	p.start = row->sla_start;
+	p.due = row->sla_due;
+	p.paused_at = row->sla_paused_at;
+	p.tier_at = row->tier_at;
+	if (upkeep_clock_needs_status_at(&p))
+		return false;
+	return upkeep_clock(&p, sc->policy, sc->now, put);
+}
+
 static int score_row(const struct risk_row *row, void *payload, struct perr *err)
 {
 	struct scoring *sc = payload;
 	struct scoring_stats *st = sc->stats;
 	struct risk_input in;
 	struct risk_result r;
+	struct sla_put sla;
 	const char *text, *tier;
 	char cve[32];
 	size_t len;
 	int64_t digest;
+	bool same, has_sla;
 	int ret;
 
 	if ((ret = build_input(sc, &in, row, cve, err)) < 0)
@@ -475,17 +562,20 @@ static int score_row(const struct risk_row *row, void *payload, struct perr *err
 		return 0;
 	digest = result_digest(&r);
 	tier = tier_name(r.tier);
-	if (row->has_explanation && row->explanation_digest == digest && row->risk == r.risk &&
-	    row->tier && !strcmp(row->tier, tier))
-		return 0;
+	same = row->risk == r.risk && row->tier && !strcmp(row->tier, tier);
+	has_sla = sla_of(sc, row, tier, &sla);
+	if (row->has_explanation && row->explanation_digest == digest && same) {
+		if (!has_sla)
+			return 0;
+		return store_sla_put(sc->store, &sla, err);
+	}
 	st->changed++;
 	jw_mem_clear(&sc->w);
 	scoring_explanation(sc, &sc->w, &in, &r);
 	text = jw_mem(&sc->w, &len);
 	if ((ret = store_risk_put(sc->store, &(struct risk_put){ .finding_id = row->id, .risk = r.risk,
 				  .tier = tier, .digest = digest, .at = sc->now, .explanation = text,
-				  .unchanged = row->risk == r.risk && row->tier && !strcmp(row->tier, tier) },
-				  err)) < 0)
+				  .unchanged = same, .sla = has_sla ? &sla : NULL }, err)) < 0)
 		return ret;
 	if (row->tier && strcmp(row->tier, tier)) {
 		char reason[160];

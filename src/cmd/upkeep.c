@@ -157,17 +157,16 @@ struct clocks {
 	struct upkeep_stats *st;
 };
 
-static int clock_one(const struct sla_pending *p, void *payload, struct perr *err)
+bool upkeep_clock(const struct sla_pending *p, const struct policy *pol, int64_t now,
+		  struct sla_put *put)
 {
-	struct clocks *cl = payload;
 	struct sla_clock c = SLA_CLOCK_INIT;
-	struct sla_facts f = { -1, false, false, cl->now, 0 };
+	struct sla_facts f = { -1, false, false, now, 0 };
 	struct perr ignored = PERR_INIT;
 	enum tier t;
-	struct sla_put put;
 
 	if (tier_parse(&t, p->tier) < 0)
-		return 0;
+		return false;
 	f.tier = (int)t;
 	f.paused = p->status == STATUS_RISK_ACCEPTED;
 	if (p->sla_recurrence >= 0 && p->due) {
@@ -180,7 +179,7 @@ static int clock_one(const struct sla_pending *p, void *payload, struct perr *er
 		f.reopened = p->recurrence != p->sla_recurrence;
 		/* a reopen, a pause or its end counts from when the status changed */
 		if ((f.reopened || f.paused != (p->paused_at != 0)) && p->status_at > 0 &&
-		    p->status_at <= cl->now)
+		    p->status_at <= now)
 			f.at = p->status_at;
 	} else {
 		/* the first clock counts from when the finding was first seen */
@@ -188,18 +187,35 @@ static int clock_one(const struct sla_pending *p, void *payload, struct perr *er
 	}
 	if (p->kev_due && ptime_parse(&f.kev_due, p->kev_due, &ignored) < 0)
 		f.kev_due = 0;
-	sla_update(&c, &f, cl->p->sla_days);
+	sla_update(&c, &f, pol->sla_days);
 	/* a first clock that starts paused stands still from now, not from first seen */
 	if (f.paused && p->sla_recurrence < 0)
-		c.paused_at = cl->now > c.start ? cl->now : c.start;
-	put.finding_id = p->finding_id;
-	put.start = c.start;
-	put.due = c.due;
-	put.paused_at = c.paused_at;
-	put.tier_at = c.tier_at;
-	put.tier = p->tier;
-	put.kev_due = p->kev_due;
-	put.recurrence = p->recurrence;
+		c.paused_at = now > c.start ? now : c.start;
+	put->finding_id = p->finding_id;
+	put->start = c.start;
+	put->due = c.due;
+	put->paused_at = c.paused_at;
+	put->tier_at = c.tier_at;
+	put->tier = p->tier;
+	put->kev_due = p->kev_due;
+	put->recurrence = p->recurrence;
+	return true;
+}
+
+bool upkeep_clock_needs_status_at(const struct sla_pending *p)
+{
+	return p->sla_recurrence >= 0 && p->due &&
+	       (p->recurrence != p->sla_recurrence ||
+		(p->status == STATUS_RISK_ACCEPTED) != (p->paused_at != 0));
+}
+
+static int clock_one(const struct sla_pending *p, void *payload, struct perr *err)
+{
+	struct clocks *cl = payload;
+	struct sla_put put;
+
+	if (!upkeep_clock(p, cl->p, cl->now, &put))
+		return 0;
 	cl->st->clocks++;
 	return store_sla_put(cl->s, &put, err);
 }

@@ -36,6 +36,15 @@ int upkeep_exceptions(struct store *s, int64_t now, int64_t scan_id, struct upke
 int upkeep_sla(struct store *s, const struct policy *p, int64_t now, struct upkeep_stats *st,
 	       struct perr *err);
 /*
+ * One SLA clock brought up to date (what upkeep_sla() writes for each
+ * pending one): false when its tier is not one. The scoring pass uses it
+ * for the findings it scores, when upkeep_clock_needs_status_at() is false
+ * (status_at may then be 0).
+ */
+bool upkeep_clock(const struct sla_pending *p, const struct policy *pol, int64_t now,
+		  struct sla_put *put);
+bool upkeep_clock_needs_status_at(const struct sla_pending *p);
+/*
  * Fixed findings with downstream components: verified when every one was
  * scanned at or after the code fix and does not report it
  * (lifecycle_verified).

@@ -217,6 +217,23 @@ int store_exceptions_revoke_source(struct store *s, const char *source, const ch
 	return 0;
 }
 
+/* Whether sql (a SELECT EXISTS, its ?1 if any bound to v) says yes. */
+static int exists(struct store *s, const char *sql, int64_t v, bool *out, struct perr *err)
+{
+	sqlite3_stmt *st = store__prepare(s, sql, err);
+	int rc;
+
+	*out = false;
+	if (!st)
+		return err->code;
+	if (sqlite3_bind_parameter_count(st))
+		sqlite3_bind_int64(st, 1, v);
+	rc = store__step(s, st);
+	*out = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : store__error(s, err, "read exceptions");
+}
+
 struct candidate_vec {
 	struct exception_candidate *v;
 	size_t n, alloc;
@@ -237,12 +254,18 @@ int store_exception_candidates_each(struct store *s, int64_t scan_id, bool only_
 		" WHERE ((NOT ?2 AND (?1 = 0 OR f.last_scan_id = ?1) AND f.status IN " ACTIVE_SQL ")"
 		"  OR (f.exception_id IS NOT NULL AND (x.revoked_at IS NOT NULL OR x.expired_at IS NOT NULL)))"
 		" ORDER BY f.id";
-	sqlite3_stmt *st = store__prepare(s, sql, err);
+	/* only lost ones: none without an exception gone, and the query above scans findings */
+	static const char any_gone[] =
+		"SELECT EXISTS (SELECT 1 FROM exceptions WHERE revoked_at IS NOT NULL OR expired_at IS NOT NULL)";
 	struct candidate_vec c = { 0 };
+	sqlite3_stmt *st;
 	size_t i;
+	bool any;
 	int rc, ret = 0;
 
-	if (!st)
+	if (only_lost && ((ret = exists(s, any_gone, 0, &any, err)) < 0 || !any))
+		return ret;
+	if (!(st = store__prepare(s, sql, err)))
 		return err->code;
 	arena_init(&c.arena, 0);
 	sqlite3_bind_int64(st, 1, scan_id);
@@ -284,15 +307,22 @@ int store_expire_exceptions(struct store *s, int64_t now, long *reopened, struct
 		" ORDER BY x.expires_at, f.id";
 	static const char mark[] =
 		"UPDATE exceptions SET expired_at = ?1 WHERE expires_at <= ?1 AND expired_at IS NULL";
+	/* an index range; the query above scans findings (no index on exception_id) */
+	static const char any_due[] =
+		"SELECT EXISTS (SELECT 1 FROM exceptions WHERE expires_at <= ?1 AND expired_at IS NULL)";
 	struct expiry { int64_t finding_id, exception_id, at; enum status status; } *v = NULL;
 	size_t n = 0, alloc = 0, i;
 	bool own_tx = !s->in_tx;
 	sqlite3_stmt *st;
 	char reason[96];
+	bool any;
 	int rc, ret = 0;
 
 	if (reopened)
 		*reopened = 0;
+	/* nothing due: nothing to reopen or mark */
+	if ((ret = exists(s, any_due, now, &any, err)) < 0 || !any)
+		return ret;
 	if (own_tx && (ret = store_begin(s, err)) < 0)
 		return ret;
 	if (!(st = store__prepare(s, due, err))) {

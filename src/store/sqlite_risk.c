@@ -390,7 +390,10 @@ static int apps_have_environment(struct store *s, bool *out, struct perr *err)
 	" (SELECT group_concat(x, '; ') FROM (SELECT coalesce((SELECT e.tool FROM evidence e"  \
 	"  WHERE e.finding_id = r.related_id ORDER BY e.id LIMIT 1), 'dynamic') || ' finding '"  \
 	"  || r.related_id || ' (' || r.family || ')' AS x FROM finding_relations r"          \
-	"  WHERE r.finding_id = f.id ORDER BY r.related_id))"
+	"  WHERE r.finding_id = f.id ORDER BY r.related_id)),"                               \
+	" f.recurrence, coalesce(f.sla_recurrence, -1), f.sla_tier, f.sla_kev_due,"          \
+	" coalesce(f.sla_start, 0), coalesce(f.sla_due, 0), coalesce(f.sla_paused_at, 0),"  \
+	" coalesce(f.tier_at, 0)"
 #define RISK_JOINS                                                                        \
 	" JOIN apps a ON a.id = f.app_id LEFT JOIN finding_risk r ON r.finding_id = f.id"
 #define RISK_SCOPED(env)                                                                  \
@@ -405,18 +408,67 @@ static const char *const rows_sql[2][2] = {
 	{ RISK_ALL("NULL"), RISK_ALL("a.environment") },
 };
 
-#define EVIDENCE_COLUMNS                                                                   \
-	"SELECT e.finding_id, e.record ->> '$.cvss.vector', e.record ->> '$.cvss.version',"  \
-	" e.record ->> '$.cvss.score', e.record ->> '$.reachability', e.record ->> '$.validated'," \
-	" e.record ->> '$.secret_verified', e.record ->> '$.properties.epss',"              \
-	" e.record ->> '$.properties.epss_percentile'"
-
+/*
+ * The evidence of the findings in the batch, as records. Most records name
+ * none of the risk keys, and SQLite's JSON parse of a whole record (eight
+ * '->>' on it) cost more than everything else in the read: risk_keys()
+ * screens the text, and only a record that may hold one goes through the
+ * same '->>' expressions as before, on the text bound (record_sql).
+ */
 static const char *const evidence_sql[2] = {
-	EVIDENCE_COLUMNS " FROM temp.risk_scope x JOIN evidence e ON e.finding_id = x.id"
+	"SELECT e.finding_id, e.record FROM temp.risk_scope x JOIN evidence e ON e.finding_id = x.id"
 	" WHERE x.id > ?1 AND x.id <= ?2 ORDER BY x.id, e.ekey",
-	EVIDENCE_COLUMNS " FROM findings f JOIN evidence e ON e.finding_id = f.id"
+	"SELECT e.finding_id, e.record FROM findings f JOIN evidence e ON e.finding_id = f.id"
 	" WHERE f.id > ?1 AND f.id <= ?2 AND " RISK_ACTIVE " ORDER BY f.id, e.ekey",
 };
+
+static const char record_sql[] =
+	"SELECT ?1 ->> '$.cvss.vector', ?1 ->> '$.cvss.version', ?1 ->> '$.cvss.score',"
+	" ?1 ->> '$.reachability', ?1 ->> '$.validated', ?1 ->> '$.secret_verified',"
+	" ?1 ->> '$.properties.epss', ?1 ->> '$.properties.epss_percentile'";
+
+/*
+ * Whether the record text may hold a key the risk inputs come from: a
+ * string "cvss", "reachability", "validated", "secret_verified" or
+ * "properties" anywhere in it. False means every '->>' above is NULL.
+ */
+static bool key_at(const char *p, const char *end, const char *key, size_t n)
+{
+	return (size_t)(end - p) >= n && !memcmp(p, key, n);
+}
+
+static bool risk_keys(const char *rec, size_t len)
+{
+	const char *p = rec, *end = rec + len;
+
+	while ((p = memchr(p, '"', (size_t)(end - p))) && ++p < end) {
+		switch (*p) {
+		case 'c':
+			if (key_at(p, end, "cvss\"", 5))
+				return true;
+			break;
+		case 'r':
+			if (key_at(p, end, "reachability\"", 13))
+				return true;
+			break;
+		case 'v':
+			if (key_at(p, end, "validated\"", 10))
+				return true;
+			break;
+		case 's':
+			if (key_at(p, end, "secret_verified\"", 16))
+				return true;
+			break;
+		case 'p':
+			if (key_at(p, end, "properties\"", 11))
+				return true;
+			break;
+		default:
+			break;
+		}
+	}
+	return false;
+}
 
 static const char *dup_col(struct arena *a, sqlite3_stmt *st, int i)
 {
@@ -470,6 +522,14 @@ static int read_rows(struct store *s, struct risk_batch *b, bool all, bool env, 
 		r->environment = dup_col(&b->arena, st, 13);
 		r->title = dup_col(&b->arena, st, 14);
 		r->validated_by = dup_col(&b->arena, st, 15);
+		r->recurrence = sqlite3_column_int(st, 16);
+		r->sla_recurrence = sqlite3_column_int(st, 17);
+		r->sla_tier = dup_col(&b->arena, st, 18);
+		r->sla_kev_due = dup_col(&b->arena, st, 19);
+		r->sla_start = sqlite3_column_int64(st, 20);
+		r->sla_due = sqlite3_column_int64(st, 21);
+		r->sla_paused_at = sqlite3_column_int64(st, 22);
+		r->tier_at = sqlite3_column_int64(st, 23);
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : store__error(s, err, "read findings to score");
@@ -478,9 +538,10 @@ static int read_rows(struct store *s, struct risk_batch *b, bool all, bool env, 
 static int read_evidence(struct store *s, struct risk_batch *b, bool all, int64_t after,
 			 struct perr *err)
 {
-	sqlite3_stmt *st = store__prepare(s, evidence_sql[all], err);
+	sqlite3_stmt *st = store__prepare(s, evidence_sql[all], err), *rst;
+	const char *rec;
 	size_t j = 0, i;
-	int rc;
+	int rc, ret;
 
 	if (!st)
 		return err->code;
@@ -500,15 +561,30 @@ static int read_evidence(struct store *s, struct risk_batch *b, bool all, int64_
 		ALLOC_GROW(b->ev, b->nev + 1, b->ev_alloc);
 		e = &b->ev[b->nev++];
 		memset(e, 0, sizeof(*e));
-		e->cvss_vector = dup_col(&b->arena, st, 1);
-		e->cvss_version = dup_col(&b->arena, st, 2);
-		e->has_score = sqlite3_column_type(st, 3) != SQLITE_NULL;
-		e->cvss_score = sqlite3_column_double(st, 3);
-		e->reachability = dup_col(&b->arena, st, 4);
-		e->validated = sqlite3_column_int(st, 5) != 0;
-		e->secret_verified = sqlite3_column_int(st, 6) != 0;
-		e->epss = dup_col(&b->arena, st, 7);
-		e->epss_percentile = dup_col(&b->arena, st, 8);
+		rec = store__col_text(st, 1);
+		if (!rec || !risk_keys(rec, (size_t)sqlite3_column_bytes(st, 1)))
+			continue;
+		if (!(rst = store__prepare(s, record_sql, err))) {
+			sqlite3_reset(st);
+			return err->code;
+		}
+		sqlite3_bind_text(rst, 1, rec, sqlite3_column_bytes(st, 1), SQLITE_STATIC);
+		if (store__step(s, rst) != SQLITE_ROW) {
+			ret = store__error(s, err, "read evidence to score");
+			sqlite3_reset(rst);
+			sqlite3_reset(st);
+			return ret;
+		}
+		e->cvss_vector = dup_col(&b->arena, rst, 0);
+		e->cvss_version = dup_col(&b->arena, rst, 1);
+		e->has_score = sqlite3_column_type(rst, 2) != SQLITE_NULL;
+		e->cvss_score = sqlite3_column_double(rst, 2);
+		e->reachability = dup_col(&b->arena, rst, 3);
+		e->validated = sqlite3_column_int(rst, 4) != 0;
+		e->secret_verified = sqlite3_column_int(rst, 5) != 0;
+		e->epss = dup_col(&b->arena, rst, 6);
+		e->epss_percentile = dup_col(&b->arena, rst, 7);
+		sqlite3_reset(rst);
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
@@ -583,6 +659,10 @@ done:
 int store_risk_put(struct store *s, const struct risk_put *p, struct perr *err)
 {
 	static const char set[] = "UPDATE findings SET risk = ?2, tier = ?3 WHERE id = ?1";
+	static const char set_sla[] =
+		"UPDATE findings SET risk = ?2, tier = ?3, sla_start = ?4, sla_due = nullif(?5, 0),"
+		" sla_paused_at = nullif(?6, 0), tier_at = nullif(?7, 0), sla_tier = ?8,"
+		" sla_recurrence = ?9, sla_kev_due = ?10 WHERE id = ?1";
 	static const char explain[] =
 		"INSERT INTO finding_risk (finding_id, digest, scored_at, explanation) VALUES (?1,?2,?3,?4)"
 		" ON CONFLICT (finding_id) DO UPDATE SET digest = excluded.digest,"
@@ -590,15 +670,29 @@ int store_risk_put(struct store *s, const struct risk_put *p, struct perr *err)
 	sqlite3_stmt *st;
 	int ret;
 
-	if (!p->unchanged) {
-		if (!(st = store__prepare(s, set, err)))
+	if (p->unchanged && p->sla) {
+		if ((ret = store_sla_put(s, p->sla, err)) < 0)
+			return ret;
+	} else if (!p->unchanged) {
+		if (!(st = store__prepare(s, p->sla ? set_sla : set, err)))
 			return err->code;
 		sqlite3_bind_int64(st, 1, p->finding_id);
 		sqlite3_bind_int(st, 2, p->risk);
 		store__bind_text(st, 3, p->tier);
+		if (p->sla) {
+			sqlite3_bind_int64(st, 4, p->sla->start);
+			sqlite3_bind_int64(st, 5, p->sla->due);
+			sqlite3_bind_int64(st, 6, p->sla->paused_at);
+			sqlite3_bind_int64(st, 7, p->sla->tier_at);
+			store__bind_text(st, 8, p->sla->tier);
+			sqlite3_bind_int64(st, 9, p->sla->recurrence);
+			store__bind_text(st, 10, p->sla->kev_due);
+		}
 		if ((ret = store__step_done(s, st, err, "store risk")) < 0)
 			return ret;
 	}
+	if (!p->explanation)
+		return 0;
 	if (!(st = store__prepare(s, explain, err)))
 		return err->code;
 	sqlite3_bind_int64(st, 1, p->finding_id);

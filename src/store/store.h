@@ -331,6 +331,10 @@ struct risk_row {
 	int64_t explanation_digest;
 	const char *exposure, *criticality, *data_sensitivity, *environment;  /* the app's */
 	const char *validated_by;             /* DAST/API findings that validate it (correlation); NULL: none */
+	/* its SLA clock as stored (struct sla_pending): scoring brings it up to date */
+	long recurrence, sla_recurrence;      /* sla_recurrence -1: never computed */
+	const char *sla_tier, *sla_kev_due;
+	int64_t sla_start, sla_due, sla_paused_at, tier_at;
 	const struct risk_evidence *ev;
 	size_t nev;
 };
@@ -347,7 +351,12 @@ int store_risk_each(struct store *s, const struct risk_scope *scope, long *count
 /* The id of the app called name: P_ENOTFOUND with a message when there is none. */
 int store_app_id(struct store *s, const char *name, int64_t *id_out, struct perr *err);
 
-/* Write a finding's risk and tier, and its explanation (JSON) with the explanation's digest. */
+/*
+ * Write a finding's risk and tier (unless unchanged), its explanation
+ * (JSON, unless NULL) with the explanation's digest, and its SLA clock
+ * (unless sla is NULL) in the same UPDATE.
+ */
+struct sla_put;
 struct risk_put {
 	int64_t finding_id;
 	int risk;
@@ -355,6 +364,7 @@ struct risk_put {
 	int64_t digest, at;
 	const char *explanation;
 	bool unchanged;       /* risk and tier are as stored: only the explanation is new */
+	const struct sla_put *sla;  /* the SLA clock too, in the same UPDATE (NULL: as it is) */
 };
 int store_risk_put(struct store *s, const struct risk_put *p, struct perr *err);
 
