@@ -352,6 +352,7 @@ static int on_evidence(const struct evidence *ev, void *payload, struct perr *er
 			.reopened = sr.outcome == SEEN_REOPENED,
 			.merged = sr.outcome == SEEN_MERGED,
 			.latest = sr.outcome != SEEN_HISTORY,
+			.cur = &cur,
 		};
 
 		finding_id = cur.id;
@@ -409,6 +410,8 @@ static int on_evidence(const struct evidence *ev, void *payload, struct perr *er
 	put.tool = ev->tool;
 	put.severity = ev->severity;
 	put.record_json = jw_mem(&in->record, &record_len);
+	put.record_len = record_len;
+	put.fresh = sr.outcome == SEEN_NEW;
 	return store_evidence_put(in->store, &put, err);
 }
 
