@@ -992,6 +992,48 @@ int store_event_add(struct store *s, const struct event *e, struct perr *err)
 	return store__step_done(s, st, err, "add event");
 }
 
+/*
+ * A statement per event pays its own setup, bindings, statement journal and
+ * halt; EVENT_BATCH rows per INSERT pay them once.
+ */
+#define EVENT_ROW "(?,?,?,?,?,nullif(?,0),?,?)"
+#define EVENT_ROW4 EVENT_ROW "," EVENT_ROW "," EVENT_ROW "," EVENT_ROW
+#define EVENT_BATCH 16
+
+int store_events_add(struct store *s, const struct event *v, size_t n, struct perr *err)
+{
+	static const char batch[] =
+		"INSERT INTO events (finding_id, at, type, from_value, to_value, scan_id, actor, reason)"
+		" VALUES " EVENT_ROW4 "," EVENT_ROW4 "," EVENT_ROW4 "," EVENT_ROW4;
+	sqlite3_stmt *st;
+	size_t i, j;
+	int ret;
+
+	for (i = 0; i + EVENT_BATCH <= n; i += EVENT_BATCH) {
+		if (!(st = store__prepare(s, batch, err)))
+			return err->code;
+		for (j = 0; j < EVENT_BATCH; j++) {
+			const struct event *e = &v[i + j];
+			int b = (int)j * 8;
+
+			sqlite3_bind_int64(st, b + 1, e->finding_id);
+			sqlite3_bind_int64(st, b + 2, e->at);
+			store__bind_text(st, b + 3, event_name(e->type));
+			store__bind_text(st, b + 4, e->from);
+			store__bind_text(st, b + 5, e->to);
+			sqlite3_bind_int64(st, b + 6, e->scan_id);
+			store__bind_text(st, b + 7, e->actor);
+			store__bind_text(st, b + 8, e->reason);
+		}
+		if ((ret = store__step_done(s, st, err, "add events")) < 0)
+			return ret;
+	}
+	for (; i < n; i++)
+		if ((ret = store_event_add(s, &v[i], err)) < 0)
+			return ret;
+	return 0;
+}
+
 /* --- reading --- */
 
 #define FINDING_COLUMNS                                                              \

@@ -163,6 +163,8 @@ struct event {
 	int64_t scan_id;   /* 0: none */
 };
 int store_event_add(struct store *s, const struct event *e, struct perr *err);
+/* Events in order, several rows per statement (ids as if added one by one). */
+int store_events_add(struct store *s, const struct event *v, size_t n, struct perr *err);
 
 /* --- reading findings --- */
 
