@@ -78,11 +78,11 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_FINDING_SEEN_STATUS] = "UPDATE findings SET status = ?2 WHERE id = ?1 AND status IS NOT ?2",
 	[S_EVIDENCE_INSERT] =
 		"INSERT INTO evidence (finding_id, ekey, tool, app_id, component_id, present,"
-		" first_scan_id, last_scan_id, first_seen, last_seen, severity, record, record_hash)"
-		" VALUES (?1,?2,?3,?4,?5,1,?6,?6,?7,?7,?8,?9,?10)",
+		" first_scan_id, last_scan_id, first_seen, last_seen, severity, record)"
+		" VALUES (?1,?2,?3,?4,?5,1,?6,?6,?7,?7,?8,?9)",
 	[S_EVIDENCE_GET] =
 		"SELECT id, present, app_id, coalesce(component_id, 0), first_seen, last_seen, severity,"
-		" record_hash FROM evidence WHERE finding_id = ?1 AND ekey = ?2",
+		" record FROM evidence WHERE finding_id = ?1 AND ekey = ?2",
 	/* seen again as it was: present, app_id and component_id (indexed) keep their values */
 	[S_EVIDENCE_TOUCH] = "UPDATE evidence SET last_scan_id = ?2, last_seen = ?3 WHERE id = ?1",
 	/* anything else: a newer scan refreshes the row, an older one only what is older */
@@ -93,7 +93,6 @@ static const char *const stmt_sql[S__COUNT] = {
 		" last_scan_id = CASE WHEN ?6 >= last_seen THEN ?5 ELSE last_scan_id END,"
 		" first_scan_id = CASE WHEN ?6 < first_seen THEN ?5 ELSE first_scan_id END,"
 		" record = CASE WHEN ?6 >= last_seen THEN ?8 ELSE record END,"
-		" record_hash = CASE WHEN ?6 >= last_seen THEN ?9 ELSE record_hash END,"
 		" severity = CASE WHEN ?6 >= last_seen THEN ?7 ELSE severity END,"
 		" first_seen = min(first_seen, ?6), last_seen = max(last_seen, ?6)"
 		" WHERE id = ?1",
@@ -811,35 +810,7 @@ int store_finding_seen(struct store *s, const struct finding_seen *f, struct per
 	return store__step_done(s, st, err, "update finding status");
 }
 
-/*
- * A 64-bit digest of an evidence record, to tell a re-ingest whether the
- * record changed without reading it back: words are multiplied in and the
- * result avalanched (splitmix64's finalizer). Not for adversaries; two
- * different records of one evidence row collide about once in 2^64.
- */
-static int64_t record_hash(const char *p, size_t len)
-{
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ (len * 0xff51afd7ed558ccdull), w;
-
-	for (; len >= 8; p += 8, len -= 8) {
-		memcpy(&w, p, 8);
-		w *= 0x87c37b91114253d5ull;
-		w = (w << 31) | (w >> 33);
-		h = ((h ^ w) << 27 | (h ^ w) >> 37) * 5 + 0x52dce729;
-	}
-	w = 0;
-	memcpy(&w, p, len);
-	h ^= w * 0x4cf5ad432745937full;
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ull;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebull;
-	h ^= h >> 31;
-	return (int64_t)h;
-}
-
-static int evidence_insert(struct store *s, const struct evidence_put *e, int64_t hash,
-			   struct perr *err)
+static int evidence_insert(struct store *s, const struct evidence_put *e, struct perr *err)
 {
 	sqlite3_stmt *st = stmt(s, S_EVIDENCE_INSERT, err);
 
@@ -854,24 +825,26 @@ static int evidence_insert(struct store *s, const struct evidence_put *e, int64_
 	sqlite3_bind_int64(st, 7, e->at);
 	sqlite3_bind_int(st, 8, e->severity);
 	sqlite3_bind_text(st, 9, e->record_json, (int)e->record_len, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 10, hash);
 	return store__step_done(s, st, err, "store evidence");
 }
 
 /*
  * A re-ingest finds most rows as they were: one lookup, and an UPDATE of
  * the two columns that move (no index holds them), unless the record, the
- * place or presence changed or the scan is older than the row.
+ * place or presence changed or the scan is older than the row. The record
+ * is compared in place on its page (no copy); a stored digest instead
+ * would add 8 bytes to every row and cost pages where it does not pay.
  */
 int store_evidence_put(struct store *s, const struct evidence_put *e, struct perr *err)
 {
-	int64_t hash = record_hash(e->record_json, e->record_len), id;
 	sqlite3_stmt *st;
+	const void *rec;
+	int64_t id;
 	bool same;
 	int rc;
 
 	if (e->fresh)
-		return evidence_insert(s, e, hash, err);
+		return evidence_insert(s, e, err);
 	if (!(st = stmt(s, S_EVIDENCE_GET, err)))
 		return err->code;
 	sqlite3_bind_int64(st, 1, e->finding_id);
@@ -881,14 +854,16 @@ int store_evidence_put(struct store *s, const struct evidence_put *e, struct per
 		sqlite3_reset(st);
 		if (rc != SQLITE_DONE)
 			return store__error(s, err, "look up evidence");
-		return evidence_insert(s, e, hash, err);
+		return evidence_insert(s, e, err);
 	}
 	id = sqlite3_column_int64(st, 0);
+	rec = sqlite3_column_blob(st, 7);
 	same = sqlite3_column_int(st, 1) == 1 && sqlite3_column_int64(st, 2) == e->app_id &&
 	       sqlite3_column_int64(st, 3) == e->component_id &&
 	       e->at >= sqlite3_column_int64(st, 4) && e->at >= sqlite3_column_int64(st, 5) &&
 	       sqlite3_column_int(st, 6) == (int)e->severity &&
-	       sqlite3_column_type(st, 7) != SQLITE_NULL && sqlite3_column_int64(st, 7) == hash;
+	       rec && (size_t)sqlite3_column_bytes(st, 7) == e->record_len &&
+	       !memcmp(rec, e->record_json, e->record_len);
 	sqlite3_reset(st);
 	if (same) {
 		if (!(st = stmt(s, S_EVIDENCE_TOUCH, err)))
@@ -907,7 +882,6 @@ int store_evidence_put(struct store *s, const struct evidence_put *e, struct per
 	sqlite3_bind_int64(st, 6, e->at);
 	sqlite3_bind_int(st, 7, e->severity);
 	sqlite3_bind_text(st, 8, e->record_json, (int)e->record_len, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 9, hash);
 	return store__step_done(s, st, err, "store evidence");
 }
 

@@ -27,8 +27,3 @@ CREATE INDEX findings_package_pending ON findings (last_scan_id)
 -- one finding is read through events_finding (finding_id, at).
 DROP INDEX events_at;
 DROP INDEX events_finding_type;
-
--- A digest of evidence.record (64 bits, src/store/sqlite.c): a re-ingest
--- compares it instead of rewriting the same JSON. NULL: not known (rows
--- stored before this migration), the record is written again.
-ALTER TABLE evidence ADD COLUMN record_hash INTEGER;
