@@ -17,6 +17,7 @@
 #include "out/jw.h"
 #include "store/store.h"
 #include "util/alloc.h"
+#include "util/arena.h"
 #include "util/buf.h"
 #include "util/file.h"
 #include "util/hash.h"
@@ -45,7 +46,35 @@ struct ingest {
 	size_t napps, apps_alloc;
 	int64_t *validated;      /* code findings a DAST finding validated in this ingest */
 	size_t nvalidated, validated_alloc;
+	/* events of the evidence so far, stored in order a batch at a time */
+	struct event *events;
+	size_t nevents, events_alloc;
+	struct arena event_text; /* their actors and reasons */
 };
+
+#define EVENT_QUEUE 256
+
+static int flush_events(struct ingest *in, struct perr *err)
+{
+	int ret = store_events_add(in->store, in->events, in->nevents, err);
+
+	in->nevents = 0;
+	arena_reset(&in->event_text);
+	return ret;
+}
+
+static int queue_event(struct ingest *in, const struct event *e, struct perr *err)
+{
+	struct event *q;
+
+	ALLOC_GROW(in->events, in->nevents + 1, in->events_alloc);
+	q = &in->events[in->nevents++];
+	*q = *e;
+	/* from and to are status names (static); these may live on the caller's stack */
+	q->actor = e->actor ? arena_strdup(&in->event_text, e->actor) : NULL;
+	q->reason = e->reason ? arena_strdup(&in->event_text, e->reason) : NULL;
+	return in->nevents < EVENT_QUEUE ? 0 : flush_events(in, err);
+}
 
 static void note_app(struct ingest *in, int64_t app_id)
 {
@@ -187,6 +216,8 @@ static int apply_vex(struct ingest *in, const struct evidence *ev, struct perr *
 	in->vex_statements++;
 	if (!status)
 		return 0;
+	if ((ret = flush_events(in, err)) < 0)
+		return ret;
 	snprintf(reason, sizeof(reason), "VEX %s%s%s", status, just ? ": " : "", just ? just : "");
 	va.reason = reason;
 	for (i = 0; i < ev->vuln_ids.n; i++) {
@@ -337,7 +368,7 @@ static int on_evidence(const struct evidence *ev, void *payload, struct perr *er
 		if (ret < 0)
 			return ret;
 		e.finding_id = finding_id;
-		if ((ret = store_event_add(in->store, &e, err)) < 0 ||
+		if ((ret = queue_event(in, &e, err)) < 0 ||
 		    (ret = correlator_note(in->corr, ev, finding_id, err)) < 0)
 			return ret;
 		ALLOC_GROW(in->created, in->ncreated + 1, in->created_alloc);
@@ -352,6 +383,7 @@ static int on_evidence(const struct evidence *ev, void *payload, struct perr *er
 			.reopened = sr.outcome == SEEN_REOPENED,
 			.merged = sr.outcome == SEEN_MERGED,
 			.latest = sr.outcome != SEEN_HISTORY,
+			.cur = &cur,
 		};
 
 		finding_id = cur.id;
@@ -369,7 +401,7 @@ static int on_evidence(const struct evidence *ev, void *payload, struct perr *er
 				.scan_id = in->scan.id,
 			};
 
-			if ((ret = store_event_add(in->store, &e, err)) < 0)
+			if ((ret = queue_event(in, &e, err)) < 0)
 				return ret;
 		}
 		switch (sr.outcome) {
@@ -409,6 +441,8 @@ static int on_evidence(const struct evidence *ev, void *payload, struct perr *er
 	put.tool = ev->tool;
 	put.severity = ev->severity;
 	put.record_json = jw_mem(&in->record, &record_len);
+	put.record_len = record_len;
+	put.fresh = sr.outcome == SEEN_NEW;
 	return store_evidence_put(in->store, &put, err);
 }
 
@@ -634,6 +668,7 @@ static int ingest_file(struct ctx *ctx, const struct ingest_args *a, const char 
 	int ret;
 
 	memset(&in, 0, sizeof(in));
+	arena_init(&in.event_text, 0);
 	if ((ret = report_input_open(&input, path, a->tool, ctx->progress, err)) < 0)
 		return ret;
 	in.store = ctx->store;
@@ -669,7 +704,8 @@ static int ingest_file(struct ctx *ctx, const struct ingest_args *a, const char 
 	in.scan.partial = a->partial;
 	if ((ret = store_scan_create(ctx->store, &in.scan, err)) < 0)
 		goto fail;
-	if ((ret = report_input_parse(&input, on_evidence, &in, err)) < 0)
+	if ((ret = report_input_parse(&input, on_evidence, &in, err)) < 0 ||
+	    (ret = flush_events(&in, err)) < 0)
 		goto fail;
 	if (in.package_err.code) {
 		*err = in.package_err;
@@ -714,6 +750,8 @@ out:
 	correlator_free(in.corr);
 	xfree(in.apps);
 	xfree(in.validated);
+	xfree(in.events);
+	arena_release(&in.event_text);
 	jw_release(&in.record);
 	release_tools(&in.tools);
 	xfree(in.created);

@@ -15,7 +15,8 @@
 enum stmt_id {
 	S_APP_GET, S_APP_INSERT, S_COMP_GET, S_COMP_INSERT,
 	S_SCAN_INSERT, S_SCAN_TOOL, S_SCAN_FINISH, S_SCOPE_LATEST, S_SCOPE_NEXT,
-	S_FINDING_LOOKUP, S_FINDING_INSERT, S_FINDING_SEEN, S_FINDING_SEEN_STATUS, S_EVIDENCE_PUT,
+	S_FINDING_LOOKUP, S_FINDING_INSERT, S_FINDING_SEEN, S_FINDING_SEEN_FIRST, S_FINDING_SEEN_STATUS,
+	S_EVIDENCE_INSERT, S_EVIDENCE_GET, S_EVIDENCE_TOUCH, S_EVIDENCE_REFRESH,
 	S_ABSENT_MARK, S_ABSENT_CHECK, S_SET_STATUS, S_EVENT_ADD,
 	S_EVIDENCE_EACH, S_EVENTS_EACH,
 	S__COUNT
@@ -50,7 +51,19 @@ static const char *const stmt_sql[S__COUNT] = {
 		"INSERT INTO findings (app_id, component_id, fingerprint, kind, rule_id, title, path,"
 		" severity, status, vuln_ids, cwe, first_seen, last_seen, last_scan_id, seen_scan_id)"
 		" VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?12,?13,?13)",
+	/*
+	 * first_seen is indexed (findings_first_seen): naming it rewrites the
+	 * index entry, so only a backfilled scan older than the finding
+	 * (S_FINDING_SEEN_FIRST) does.
+	 */
 	[S_FINDING_SEEN] =
+		"UPDATE findings SET last_seen = max(last_seen, ?3),"
+		" severity = max(severity, ?4), fixed_at = nullif(?6, 0),"
+		" recurrence = recurrence + ?7,"
+		" scan_dupes = CASE WHEN seen_scan_id = ?2 THEN scan_dupes + 1 ELSE 0 END,"
+		" seen_scan_id = ?2, last_scan_id = CASE WHEN ?8 THEN ?2 ELSE last_scan_id END"
+		" WHERE id = ?1",
+	[S_FINDING_SEEN_FIRST] =
 		"UPDATE findings SET first_seen = min(first_seen, ?3), last_seen = max(last_seen, ?3),"
 		" severity = max(severity, ?4), fixed_at = nullif(?6, 0),"
 		" recurrence = recurrence + ?7,"
@@ -63,19 +76,26 @@ static const char *const stmt_sql[S__COUNT] = {
 	 * so the rare change goes through a statement of its own.
 	 */
 	[S_FINDING_SEEN_STATUS] = "UPDATE findings SET status = ?2 WHERE id = ?1 AND status IS NOT ?2",
-	[S_EVIDENCE_PUT] =
+	[S_EVIDENCE_INSERT] =
 		"INSERT INTO evidence (finding_id, ekey, tool, app_id, component_id, present,"
 		" first_scan_id, last_scan_id, first_seen, last_seen, severity, record)"
-		" VALUES (?1,?2,?3,?4,?5,1,?6,?6,?7,?7,?8,?9)"
-		" ON CONFLICT (finding_id, ekey) DO UPDATE SET"
-		" present = CASE WHEN excluded.last_seen >= last_seen THEN 1 ELSE present END,"
-		" app_id = excluded.app_id, component_id = excluded.component_id,"
-		" last_scan_id = CASE WHEN excluded.last_seen >= last_seen THEN excluded.last_scan_id ELSE last_scan_id END,"
-		" first_scan_id = CASE WHEN excluded.first_seen < first_seen THEN excluded.first_scan_id ELSE first_scan_id END,"
-		" record = CASE WHEN excluded.last_seen >= last_seen THEN excluded.record ELSE record END,"
-		" severity = CASE WHEN excluded.last_seen >= last_seen THEN excluded.severity ELSE severity END,"
-		" first_seen = min(first_seen, excluded.first_seen),"
-		" last_seen = max(last_seen, excluded.last_seen)",
+		" VALUES (?1,?2,?3,?4,?5,1,?6,?6,?7,?7,?8,?9)",
+	[S_EVIDENCE_GET] =
+		"SELECT id, present, app_id, coalesce(component_id, 0), first_seen, last_seen, severity,"
+		" record FROM evidence WHERE finding_id = ?1 AND ekey = ?2",
+	/* seen again as it was: present, app_id and component_id (indexed) keep their values */
+	[S_EVIDENCE_TOUCH] = "UPDATE evidence SET last_scan_id = ?2, last_seen = ?3 WHERE id = ?1",
+	/* anything else: a newer scan refreshes the row, an older one only what is older */
+	[S_EVIDENCE_REFRESH] =
+		"UPDATE evidence SET"
+		" present = CASE WHEN ?6 >= last_seen THEN 1 ELSE present END,"
+		" app_id = ?3, component_id = ?4,"
+		" last_scan_id = CASE WHEN ?6 >= last_seen THEN ?5 ELSE last_scan_id END,"
+		" first_scan_id = CASE WHEN ?6 < first_seen THEN ?5 ELSE first_scan_id END,"
+		" record = CASE WHEN ?6 >= last_seen THEN ?8 ELSE record END,"
+		" severity = CASE WHEN ?6 >= last_seen THEN ?7 ELSE severity END,"
+		" first_seen = min(first_seen, ?6), last_seen = max(last_seen, ?6)"
+		" WHERE id = ?1",
 	[S_ABSENT_MARK] =
 		"UPDATE evidence SET present = 0 WHERE app_id = ?1 AND tool = ?3 AND present = 1"
 		" AND component_id IS ?2 AND last_scan_id <> ?4 RETURNING finding_id",
@@ -766,7 +786,8 @@ int store_finding_create(struct store *s, const struct finding_new *f, int64_t *
 
 int store_finding_seen(struct store *s, const struct finding_seen *f, struct perr *err)
 {
-	sqlite3_stmt *st = stmt(s, S_FINDING_SEEN, err);
+	sqlite3_stmt *st = stmt(s, !f->cur || f->at < f->cur->first_seen ? S_FINDING_SEEN_FIRST :
+				S_FINDING_SEEN, err);
 	int ret;
 
 	if (!st)
@@ -780,6 +801,8 @@ int store_finding_seen(struct store *s, const struct finding_seen *f, struct per
 	sqlite3_bind_int(st, 8, f->latest);
 	if ((ret = store__step_done(s, st, err, "update finding")) < 0)
 		return ret;
+	if (f->cur && f->cur->status == f->status)
+		return 0;
 	if (!(st = stmt(s, S_FINDING_SEEN_STATUS, err)))
 		return err->code;
 	sqlite3_bind_int64(st, 1, f->id);
@@ -787,9 +810,9 @@ int store_finding_seen(struct store *s, const struct finding_seen *f, struct per
 	return store__step_done(s, st, err, "update finding status");
 }
 
-int store_evidence_put(struct store *s, const struct evidence_put *e, struct perr *err)
+static int evidence_insert(struct store *s, const struct evidence_put *e, struct perr *err)
 {
-	sqlite3_stmt *st = stmt(s, S_EVIDENCE_PUT, err);
+	sqlite3_stmt *st = stmt(s, S_EVIDENCE_INSERT, err);
 
 	if (!st)
 		return err->code;
@@ -801,7 +824,64 @@ int store_evidence_put(struct store *s, const struct evidence_put *e, struct per
 	sqlite3_bind_int64(st, 6, e->scan_id);
 	sqlite3_bind_int64(st, 7, e->at);
 	sqlite3_bind_int(st, 8, e->severity);
-	store__bind_text(st, 9, e->record_json);
+	sqlite3_bind_text(st, 9, e->record_json, (int)e->record_len, SQLITE_STATIC);
+	return store__step_done(s, st, err, "store evidence");
+}
+
+/*
+ * A re-ingest finds most rows as they were: one lookup, and an UPDATE of
+ * the two columns that move (no index holds them), unless the record, the
+ * place or presence changed or the scan is older than the row. The record
+ * is compared in place on its page (no copy); a stored digest instead
+ * would add 8 bytes to every row and cost pages where it does not pay.
+ */
+int store_evidence_put(struct store *s, const struct evidence_put *e, struct perr *err)
+{
+	sqlite3_stmt *st;
+	const void *rec;
+	int64_t id;
+	bool same;
+	int rc;
+
+	if (e->fresh)
+		return evidence_insert(s, e, err);
+	if (!(st = stmt(s, S_EVIDENCE_GET, err)))
+		return err->code;
+	sqlite3_bind_int64(st, 1, e->finding_id);
+	store__bind_text(st, 2, e->ekey);
+	rc = store__step(s, st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return store__error(s, err, "look up evidence");
+		return evidence_insert(s, e, err);
+	}
+	id = sqlite3_column_int64(st, 0);
+	rec = sqlite3_column_blob(st, 7);
+	same = sqlite3_column_int(st, 1) == 1 && sqlite3_column_int64(st, 2) == e->app_id &&
+	       sqlite3_column_int64(st, 3) == e->component_id &&
+	       e->at >= sqlite3_column_int64(st, 4) && e->at >= sqlite3_column_int64(st, 5) &&
+	       sqlite3_column_int(st, 6) == (int)e->severity &&
+	       rec && (size_t)sqlite3_column_bytes(st, 7) == e->record_len &&
+	       !memcmp(rec, e->record_json, e->record_len);
+	sqlite3_reset(st);
+	if (same) {
+		if (!(st = stmt(s, S_EVIDENCE_TOUCH, err)))
+			return err->code;
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, e->scan_id);
+		sqlite3_bind_int64(st, 3, e->at);
+		return store__step_done(s, st, err, "store evidence");
+	}
+	if (!(st = stmt(s, S_EVIDENCE_REFRESH, err)))
+		return err->code;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 3, e->app_id);
+	store__bind_id(st, 4, e->component_id);
+	sqlite3_bind_int64(st, 5, e->scan_id);
+	sqlite3_bind_int64(st, 6, e->at);
+	sqlite3_bind_int(st, 7, e->severity);
+	sqlite3_bind_text(st, 8, e->record_json, (int)e->record_len, SQLITE_STATIC);
 	return store__step_done(s, st, err, "store evidence");
 }
 
@@ -884,6 +964,48 @@ int store_event_add(struct store *s, const struct event *e, struct perr *err)
 	store__bind_text(st, 7, e->actor);
 	store__bind_text(st, 8, e->reason);
 	return store__step_done(s, st, err, "add event");
+}
+
+/*
+ * A statement per event pays its own setup, bindings, statement journal and
+ * halt; EVENT_BATCH rows per INSERT pay them once.
+ */
+#define EVENT_ROW "(?,?,?,?,?,nullif(?,0),?,?)"
+#define EVENT_ROW4 EVENT_ROW "," EVENT_ROW "," EVENT_ROW "," EVENT_ROW
+#define EVENT_BATCH 16
+
+int store_events_add(struct store *s, const struct event *v, size_t n, struct perr *err)
+{
+	static const char batch[] =
+		"INSERT INTO events (finding_id, at, type, from_value, to_value, scan_id, actor, reason)"
+		" VALUES " EVENT_ROW4 "," EVENT_ROW4 "," EVENT_ROW4 "," EVENT_ROW4;
+	sqlite3_stmt *st;
+	size_t i, j;
+	int ret;
+
+	for (i = 0; i + EVENT_BATCH <= n; i += EVENT_BATCH) {
+		if (!(st = store__prepare(s, batch, err)))
+			return err->code;
+		for (j = 0; j < EVENT_BATCH; j++) {
+			const struct event *e = &v[i + j];
+			int b = (int)j * 8;
+
+			sqlite3_bind_int64(st, b + 1, e->finding_id);
+			sqlite3_bind_int64(st, b + 2, e->at);
+			store__bind_text(st, b + 3, event_name(e->type));
+			store__bind_text(st, b + 4, e->from);
+			store__bind_text(st, b + 5, e->to);
+			sqlite3_bind_int64(st, b + 6, e->scan_id);
+			store__bind_text(st, b + 7, e->actor);
+			store__bind_text(st, b + 8, e->reason);
+		}
+		if ((ret = store__step_done(s, st, err, "add events")) < 0)
+			return ret;
+	}
+	for (; i < n; i++)
+		if ((ret = store_event_add(s, &v[i], err)) < 0)
+			return ret;
+	return 0;
 }
 
 /* --- reading --- */

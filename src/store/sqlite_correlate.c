@@ -461,7 +461,8 @@ int store_groups_each(struct store *s, const char *app, const char *team, int64_
 	static const char sql[] =
 		"SELECT g.id, a.name, g.kind, g.subject, g.from_version, g.to_version, g.location,"
 		" count(f.id), coalesce(sum(f.risk), 0), max(f.severity)"
-		" FROM finding_groups g JOIN apps a ON a.id = g.app_id JOIN findings f ON f.group_id = g.id"
+		/* groups first: with a group id only that group's findings are read */
+		" FROM finding_groups g JOIN apps a ON a.id = g.app_id CROSS JOIN findings f ON f.group_id = g.id"
 		" LEFT JOIN teams t ON t.id = f.owner_team_id"
 		" WHERE " ACTIVE " AND (?1 IS NULL OR a.name = ?1) AND (?2 IS NULL OR t.name = ?2)"
 		" AND (?3 = 0 OR g.id = ?3)"

@@ -123,6 +123,8 @@ struct finding_seen {
 	bool reopened;           /* recurrence += 1 */
 	bool merged;             /* a repeat within the same scan */
 	bool latest;
+	/* as store_finding_lookup() read it: columns that keep their value are not written */
+	const struct finding_state *cur;
 };
 int store_finding_seen(struct store *s, const struct finding_seen *f, struct perr *err);
 
@@ -134,7 +136,9 @@ int store_finding_seen(struct store *s, const struct finding_seen *f, struct per
 struct evidence_put {
 	int64_t finding_id, scan_id, app_id, component_id, at;
 	const char *ekey, *tool, *record_json;
+	size_t record_len;
 	enum severity severity;
+	bool fresh;              /* the finding was created now: it has no row to refresh */
 };
 int store_evidence_put(struct store *s, const struct evidence_put *e, struct perr *err);
 
@@ -159,6 +163,8 @@ struct event {
 	int64_t scan_id;   /* 0: none */
 };
 int store_event_add(struct store *s, const struct event *e, struct perr *err);
+/* Events in order, several rows per statement (ids as if added one by one). */
+int store_events_add(struct store *s, const struct event *v, size_t n, struct perr *err);
 
 /* --- reading findings --- */
 
