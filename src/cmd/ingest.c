@@ -650,9 +650,25 @@ static void print_summary(const char *path, const struct scan *scan, long packag
 	printf(" (scan %lld, app '%s')\n", (long long)scan->id, app);
 }
 
-static int file_digest(const struct pfile *f, char out[static 65])
+/*
+ * The report's SHA-256, a block at a time, handing each block back to the
+ * kernel once hashed: hashing a mapped file whole made every page of it
+ * resident at once (a 427 MB report peaked at 420 MiB before the parse
+ * had read a byte). The parse maps the pages in again as it goes.
+ */
+static int file_digest(struct pfile *f, char out[static 65])
 {
-	sha256_hex(f->buf, f->len, out);
+	enum { BLOCK = 4 << 20 };
+	struct sha256_ctx c;
+	size_t off, n;
+
+	sha256_init(&c);
+	for (off = 0; off < f->len; off += n) {
+		n = f->len - off < BLOCK ? f->len - off : BLOCK;
+		sha256_update(&c, f->buf + off, n);
+		pfile_drop(f, off, off + n);
+	}
+	sha256_final_hex(&c, out, 64);
 	return 0;
 }
 
