@@ -1,5 +1,6 @@
 #include "posture.h"
 #include "model/path.h"
+#include "util/utf8.h"
 
 #include <ctype.h>
 
@@ -15,16 +16,6 @@ bool path_is_uri(const char *s)
 	return *p == ':' && p - s > 1;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 char *path_percent_decode(struct arena *arena, const char *s)
 {
@@ -34,7 +25,7 @@ char *path_percent_decode(struct arena *arena, const char *s)
 	for (p = s; *p; p++) {
 		int hi, lo;
 
-		if (*p == '%' && (hi = hexval(p[1])) >= 0 && (lo = hexval(p[2])) >= 0 &&
+		if (*p == '%' && (hi = hex_digit(p[1])) >= 0 && (lo = hex_digit(p[2])) >= 0 &&
 		    (hi || lo)) {
 			*o++ = (char)(hi * 16 + lo);
 			p += 2;

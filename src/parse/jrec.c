@@ -3,6 +3,7 @@
 #include "parse/json_build.h"
 #include "util/alloc.h"
 #include "util/buf.h"
+#include "util/utf8.h"
 
 #include <yajl_parse.h>
 
@@ -699,16 +700,6 @@ static const yajl_callbacks jrec_callbacks = {
 
 enum scan_result { SCAN_DONE, SCAN_STOP, SCAN_DEFER };
 
-static int hex_value(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /*
  * The string whose opening quote is at *pp: its text (in the input, or
@@ -784,7 +775,7 @@ stopped:
 				if (end - p < 4)
 					return false;
 				for (i = 0; i < 4; i++) {
-					if ((h = hex_value(p[i])) < 0)
+					if ((h = hex_digit(p[i])) < 0)
 						return false;
 					cp = cp << 4 | (unsigned)h;
 				}

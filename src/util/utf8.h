@@ -20,4 +20,16 @@ size_t utf8_seq_len(const unsigned char *s, size_t n);
 /* True when s[0..len) is valid UTF-8 without NUL bytes. */
 bool utf8_is_clean(const char *s, size_t len);
 
+/* The value of a hex digit (JSON \uXXXX escapes, URL %XX), or -1. */
+static inline int hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 #endif
