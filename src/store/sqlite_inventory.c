@@ -919,40 +919,69 @@ static int ids_json(struct pbuf *b, const int64_t *ids, size_t n)
 	return ret ? ret : pbuf_addch(b, ']');
 }
 
+/*
+ * Read in batches so that memory stays bounded whatever the scan's size: a
+ * batch is copied out before its callbacks run, since they may write.
+ */
+#define OWNER_BATCH 4096
+
 int store_owner_inputs_each(struct store *s, const int64_t *ids, size_t n, int64_t component_id,
 			    store_owner_cb cb, void *payload, struct perr *err)
 {
 	static const char by_ids[] = OWNER_COLUMNS " WHERE f.id IN (SELECT value FROM json_each(?1)) ORDER BY f.id";
-	static const char by_component[] = OWNER_COLUMNS " WHERE f.component_id = ?1 ORDER BY f.id";
-	static const char all[] = OWNER_COLUMNS " ORDER BY f.id";
+	static const char by_component[] =
+		OWNER_COLUMNS " WHERE f.component_id = ?1 AND f.id > ?2 ORDER BY f.id LIMIT ?3";
+	static const char all[] = OWNER_COLUMNS " WHERE f.id > ?2 ORDER BY f.id LIMIT ?3";
 	struct arena a = ARENA_INIT;
 	struct store_owner_input *rows = NULL;
 	struct pbuf list = PBUF_INIT;
-	size_t nrows = 0, alloc = 0, i;
+	size_t nrows, alloc = 0, done = 0, i;
+	int64_t after = 0;
 	sqlite3_stmt *st;
 	int rc, ret = 0;
 
-	if (!(st = store__prepare(s, ids ? by_ids : component_id ? by_component : all, err)))
-		return err->code;
-	if (ids) {
-		if (ids_json(&list, ids, n) < 0) {
-			pbuf_release(&list);
-			return perr_set(err, P_ERROR, "too many findings");
+	for (;;) {
+		size_t k = ids ? (n - done < OWNER_BATCH ? n - done : OWNER_BATCH) : 0;
+
+		if (ids && !k)
+			break;
+		if (!(st = store__prepare(s, ids ? by_ids : component_id ? by_component : all, err))) {
+			ret = err->code;
+			break;
 		}
-		sqlite3_bind_text(st, 1, list.buf, (int)list.len, SQLITE_STATIC);
-	} else if (component_id) {
-		sqlite3_bind_int64(st, 1, component_id);
+		if (ids) {
+			pbuf_reset(&list);
+			if (ids_json(&list, ids + done, k) < 0) {
+				ret = perr_set(err, P_ERROR, "too many findings");
+				break;
+			}
+			sqlite3_bind_text(st, 1, list.buf, (int)list.len, SQLITE_STATIC);
+			done += k;
+		} else {
+			if (component_id)
+				sqlite3_bind_int64(st, 1, component_id);
+			sqlite3_bind_int64(st, 2, after);
+			sqlite3_bind_int(st, 3, OWNER_BATCH);
+		}
+		arena_reset(&a);
+		nrows = 0;
+		while ((rc = store__step(s, st)) == SQLITE_ROW) {
+			ALLOC_GROW(rows, nrows + 1, alloc);
+			owner_row(st, &a, &rows[nrows++]);
+		}
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE) {
+			ret = store__error(s, err, "read finding owners");
+			break;
+		}
+		for (i = 0; i < nrows && !ret; i++)
+			ret = cb(&rows[i], payload, err);
+		if (ret || (!ids && nrows < OWNER_BATCH))
+			break;
+		if (!ids)
+			after = rows[nrows - 1].finding_id;
 	}
-	while ((rc = store__step(s, st)) == SQLITE_ROW) {
-		ALLOC_GROW(rows, nrows + 1, alloc);
-		owner_row(st, &a, &rows[nrows++]);
-	}
-	sqlite3_reset(st);
 	pbuf_release(&list);
-	if (rc != SQLITE_DONE)
-		ret = store__error(s, err, "read finding owners");
-	for (i = 0; i < nrows && !ret; i++)
-		ret = cb(&rows[i], payload, err);
 	xfree(rows);
 	arena_release(&a);
 	return ret;
