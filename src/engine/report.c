@@ -62,46 +62,45 @@ static int cmp_group(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-/* The slot of name in a table of apps or groups, made on first use. */
-static size_t slot_of(struct strmap *index, void **table, size_t *n, size_t *alloc, size_t elem,
-		      const char *name, char **name_field_of_new)
+/* The index of name in a table of apps or groups, or -1 when it has no row yet. */
+static long slot_find(const struct strmap *index, const char *name)
 {
 	void *hit = strmap_get(index, name);
-	char *copy;
 
-	if (hit)
-		return (size_t)((uintptr_t)hit - 1);
-	if (*n == *alloc) {
-		*alloc = *alloc ? st_mult(*alloc, 2) : 16;
-		*table = xrealloc(*table, st_mult(*alloc, elem));
-	}
-	memset((char *)*table + *n * elem, 0, elem);
-	copy = xstrdup(name);
-	*name_field_of_new = copy;
-	strmap_put(index, copy, (void *)(uintptr_t)(*n + 1));
-	return (*n)++;
+	return hit ? (long)((uintptr_t)hit - 1) : -1;
+}
+
+/* Index a new row's name (a copy the row owns) at i. */
+static char *slot_name(struct strmap *index, const char *name, size_t i)
+{
+	char *copy = xstrdup(name);
+
+	strmap_put(index, copy, (void *)(uintptr_t)(i + 1));
+	return copy;
 }
 
 static struct report_app *app_slot(struct report *r, const char *name)
 {
-	char *fresh = NULL;
-	size_t i = slot_of(&r->app_index, (void **)&r->apps, &r->napps, &r->apps_alloc, sizeof(*r->apps),
-			   name, &fresh);
+	long i = slot_find(&r->app_index, name);
 
-	if (fresh)
-		r->apps[i].name = fresh;
-	return &r->apps[i];
+	if (i >= 0)
+		return &r->apps[i];
+	ALLOC_GROW(r->apps, r->napps + 1, r->apps_alloc);
+	memset(&r->apps[r->napps], 0, sizeof(*r->apps));
+	r->apps[r->napps].name = slot_name(&r->app_index, name, r->napps);
+	return &r->apps[r->napps++];
 }
 
 static struct report_group *group_slot(struct report *r, const char *name)
 {
-	char *fresh = NULL;
-	size_t i = slot_of(&r->group_index, (void **)&r->groups, &r->ngroups, &r->groups_alloc,
-			   sizeof(*r->groups), name, &fresh);
+	long i = slot_find(&r->group_index, name);
 
-	if (fresh)
-		r->groups[i].name = fresh;
-	return &r->groups[i];
+	if (i >= 0)
+		return &r->groups[i];
+	ALLOC_GROW(r->groups, r->ngroups + 1, r->groups_alloc);
+	memset(&r->groups[r->ngroups], 0, sizeof(*r->groups));
+	r->groups[r->ngroups].name = slot_name(&r->group_index, name, r->ngroups);
+	return &r->groups[r->ngroups++];
 }
 
 /*
