@@ -19,8 +19,9 @@ WARN = -Wall -Wextra -Werror -Wdeclaration-after-statement -Wformat-security \
        -Wold-style-definition -Woverflow -Wpointer-arith -Wstrict-prototypes \
        -Wunused -Wvla -Wshadow -Wno-unused-parameter -Wno-missing-field-initializers
 OPT    ?= -O2 -g
-CFLAGS_ALL = -std=c11 $(OPT) $(WARN) -Isrc $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
-LDLIBS_ALL = $(PKG_LIBS) -lm $(LDLIBS)
+# -pthread: reading a report runs on threads of its own (a pipeline of stages)
+CFLAGS_ALL = -std=c11 -pthread $(OPT) $(WARN) -Isrc $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
+LDLIBS_ALL = $(PKG_LIBS) -lm -pthread $(LDLIBS)
 
 ifdef SANITIZE
 O := build-san
