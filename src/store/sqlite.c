@@ -430,7 +430,14 @@ int store_open(struct store **out, const char *path, int flags, struct perr *err
 	    (ret = store__register_functions(s, err)) < 0)
 		goto fail;
 	if (flags & STORE_WRITE) {
-		if ((ret = store__exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", err)) < 0 ||
+		/*
+		 * 16 KiB pages for a new database (an existing one keeps its
+		 * own): a large ingest does a quarter of the page reads and
+		 * writes, each a system call. On this project's 2-core VM, 200k
+		 * SARIF results ingest in 17% less wall time (docs/performance.md).
+		 */
+		if ((ret = store__exec(s, "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL;"
+				       " PRAGMA synchronous = NORMAL", err)) < 0 ||
 		    (ret = migrate(s, err)) < 0)
 			goto fail;
 	} else if (user_version(s) < 1) {
