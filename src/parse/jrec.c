@@ -5,6 +5,8 @@
 #include "util/buf.h"
 #include "util/utf8.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <yajl_parse.h>
 
 #define MAX_TNODES 64
@@ -33,6 +35,96 @@ struct frame {
 };
 
 enum mode { TRACK, SKIP, BUILD };
+
+/*
+ * The scan-ahead pipeline. The calling thread runs the format's callback
+ * (mapping, fingerprints, whatever the caller does with the evidence)
+ * while a second thread scans the JSON and builds the record trees ahead
+ * of it: on two cores the two halves of a parse overlap. Records cross in
+ * batches, each with its own arena holding the trees and whatever the
+ * callback derives from them; a ring of PIPE_BATCHES bounds the memory.
+ */
+#define PIPE_BATCHES 8
+#define BATCH_RECORDS 64
+#define BATCH_BYTES (48u << 10) /* within an arena's first block, reused batch after batch */
+/* Spins before a side sleeps: a futex sleep and wake-up cost more than a batch's wait. */
+#define PIPE_SPINS 256
+
+struct jrec_item {
+	struct jrec rec;
+	/* the place, for a callback's error: see item_path() */
+	const char *parent;     /* path of the frames above the record's own */
+	size_t last_index;      /* the record's index, when last_array */
+	bool last_array;        /* the record is an element of an array */
+	bool has_frames;
+};
+
+struct batch {
+	struct arena arena;
+	struct jrec_item item[BATCH_RECORDS];
+	size_t n;
+	/* context trees whose object ended: freed once the batch is consumed */
+	struct arena *retired;
+	size_t nretired, retired_alloc;
+	bool last;              /* the producer's final batch */
+};
+
+/*
+ * One producer, one consumer. Each side publishes its counter and looks
+ * at the other's without a lock; it takes the lock only to sleep, after
+ * saying so in *_sleeping, and the other side wakes it when it sees that
+ * (all sequentially consistent, so one of the two always sees the other).
+ */
+struct pipe {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t ready;   /* a batch was handed over */
+	pthread_cond_t freed;   /* a batch was given back */
+	struct batch batch[PIPE_BATCHES];
+	atomic_size_t produced, consumed; /* batches handed over / given back, ever */
+	atomic_bool producer_sleeping, consumer_sleeping;
+	atomic_bool cancel;     /* the callback failed: stop scanning */
+	long result;            /* the producer's outcome: 0, or a negative code in err */
+	struct perr err;
+};
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#endif
+}
+
+/* Wait until *counter differs from seen (or cancel), spinning first, then sleeping on cond. */
+static void pipe_wait(struct pipe *p, atomic_size_t *counter, size_t seen,
+		      atomic_bool *sleeping, pthread_cond_t *cond)
+{
+	int i;
+
+	for (i = 0; i < PIPE_SPINS; i++) {
+		if (atomic_load(counter) != seen || atomic_load(&p->cancel))
+			return;
+		cpu_relax();
+	}
+	pthread_mutex_lock(&p->lock);
+	atomic_store(sleeping, true);
+	while (atomic_load(counter) == seen && !atomic_load(&p->cancel))
+		pthread_cond_wait(cond, &p->lock);
+	atomic_store(sleeping, false);
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* Bump counter and wake the other side if it sleeps on cond. */
+static void pipe_post(struct pipe *p, atomic_size_t *counter, atomic_bool *sleeping,
+		      pthread_cond_t *cond)
+{
+	atomic_fetch_add(counter, 1);
+	if (atomic_load(sleeping)) {
+		pthread_mutex_lock(&p->lock);
+		pthread_cond_signal(cond);
+		pthread_mutex_unlock(&p->lock);
+	}
+}
 
 struct jrec_state {
 	const char *buf;
@@ -66,6 +158,12 @@ struct jrec_state {
 
 	long count;
 	size_t last_progress, last_release;
+
+	struct pipe *pipe;      /* NULL: callbacks run inside the scan */
+	unsigned gen;           /* bumped when frames are pushed or popped */
+	unsigned parent_gen;    /* parent_path describes frames of this generation */
+	const char *parent_path;
+	const struct batch *parent_batch; /* ... and lives in this batch's arena */
 
 	/*
 	 * The scanner below reads well-formed JSON itself; yajl replays the
@@ -359,21 +457,26 @@ static void lookahead(struct jrec_state *st, int scope, size_t off, int depth)
 
 /* --- the main pass --- */
 
-static void path_string(struct jrec_state *st, char *out, size_t outlen)
+/* JSON Lines: the line where the failing value starts says it best. */
+static size_t line_prefix(const struct jrec_state *st, size_t offset, bool has_frames,
+			  char *out, size_t outlen)
 {
-	size_t n = 0, base = 0;
+	size_t line = 1, k;
+
+	if (!st->fmt->multiple)
+		return 0;
+	for (k = 0; k < offset && k < st->len; k++)
+		line += st->buf[k] == '\n';
+	return (size_t)snprintf(out, outlen, "line %zu%s", line, has_frames ? ", " : "");
+}
+
+/* Append frames [0, nframes) to out[base..n); returns the new n. */
+static size_t frames_path(const struct jrec_state *st, int nframes, char *out, size_t outlen,
+			  size_t n, size_t base)
+{
 	int i;
 
-	out[0] = '\0';
-	if (st->fmt->multiple) {
-		/* JSON Lines: the line where the failing value starts says it best */
-		size_t line = 1, k;
-
-		for (k = 0; k < st->build_offset && k < st->len; k++)
-			line += st->buf[k] == '\n';
-		n = base = (size_t)snprintf(out, outlen, "line %zu%s", line, st->nframes ? ", " : "");
-	}
-	for (i = 0; i < st->nframes && n < outlen; i++) {
+	for (i = 0; i < nframes && n < outlen; i++) {
 		const struct frame *f = &st->frames[i];
 		bool last = i == st->nframes - 1;
 		size_t idx = f->index ? f->index - 1 : 0;
@@ -384,6 +487,37 @@ static void path_string(struct jrec_state *st, char *out, size_t outlen)
 		else if (f->key_ok && (i + 1 < st->nframes || st->mode == BUILD))
 			n += (size_t)snprintf(out + n, outlen - n, "%s%s", n > base ? "." : "", f->key);
 	}
+	return n;
+}
+
+static void path_string(struct jrec_state *st, char *out, size_t outlen)
+{
+	size_t base;
+
+	out[0] = '\0';
+	base = line_prefix(st, st->build_offset, st->nframes > 0, out, outlen);
+	frames_path(st, st->nframes, out, outlen, base < outlen ? base : outlen, base);
+	if (!out[0])
+		snprintf(out, outlen, "document");
+}
+
+/*
+ * The record's place as path_string() would name it while building it,
+ * from what the item kept: the consumer names it after the scan moved on.
+ */
+static void item_path(const struct jrec_state *st, const struct jrec_item *it, char *out,
+		      size_t outlen)
+{
+	size_t base, n;
+
+	out[0] = '\0';
+	base = line_prefix(st, it->rec.offset, it->has_frames, out, outlen);
+	n = base < outlen ? base : outlen;
+	n += (size_t)snprintf(out + n, outlen - n, "%s", it->parent);
+	if (n < outlen && it->last_array)
+		snprintf(out + n, outlen - n, "[%zu]", it->last_index);
+	else if (n < outlen && it->rec.key)
+		snprintf(out + n, outlen - n, "%s%s", n > base ? "." : "", it->rec.key);
 	if (!out[0])
 		snprintf(out, outlen, "document");
 }
@@ -393,13 +527,97 @@ static int fail(struct jrec_state *st)
 	return 0; /* tells yajl to stop; st->err already holds the message */
 }
 
+/* --- the producer's side of the pipeline --- */
+
+static struct batch *filling(struct jrec_state *st)
+{
+	/* only the producer moves `produced`: a relaxed read of its own counter */
+	return &st->pipe->batch[atomic_load_explicit(&st->pipe->produced, memory_order_relaxed) %
+				PIPE_BATCHES];
+}
+
+/*
+ * Hand the batch being filled to the consumer and wait for a free one.
+ * False when the consumer failed: the scan stops.
+ */
+static bool hand_over(struct jrec_state *st, bool last)
+{
+	struct pipe *p = st->pipe;
+	size_t produced;
+
+	filling(st)->last = last;
+	pipe_post(p, &p->produced, &p->consumer_sleeping, &p->ready);
+	produced = atomic_load(&p->produced);
+	for (;;) {
+		size_t consumed = atomic_load(&p->consumed);
+
+		if (atomic_load(&p->cancel))
+			return false;
+		if (produced - consumed < PIPE_BATCHES)
+			return true;
+		pipe_wait(p, &p->consumed, consumed, &p->producer_sleeping, &p->freed);
+	}
+}
+
+/* The path of the frames above the record's, made once per generation and batch. */
+static const char *parent_path(struct jrec_state *st, struct batch *b)
+{
+	char path[256];
+	int above = st->nframes - 1;
+
+	if (st->parent_path && st->parent_gen == st->gen && st->parent_batch == b)
+		return st->parent_path;
+	path[0] = '\0';
+	if (above > 0)
+		frames_path(st, above, path, sizeof(path), 0, 0);
+	st->parent_path = arena_strdup(&b->arena, path);
+	st->parent_gen = st->gen;
+	st->parent_batch = b;
+	return st->parent_path;
+}
+
+/* Queue a record (or a scope's end) for the callback. 1 to go on, 0 to stop. */
+static int queue_item(struct jrec_state *st, const struct jrec *rec)
+{
+	struct batch *b = filling(st);
+	struct jrec_item *it = &b->item[b->n++];
+
+	it->rec = *rec;
+	it->rec.arena = &b->arena;
+	if (rec->key)
+		it->rec.key = arena_strdup(&b->arena, rec->key);
+	if (rec->which != JREC_SCOPE_END) {
+		const struct frame *f = st->nframes ? &st->frames[st->nframes - 1] : NULL;
+
+		it->parent = parent_path(st, b);
+		it->has_frames = st->nframes > 0;
+		it->last_array = f && f->is_array;
+		it->last_index = st->build_index_valid ? st->build_index : 0;
+	}
+	if (b->n < BATCH_RECORDS && b->arena.used_total < BATCH_BYTES)
+		return 1;
+	if (hand_over(st, false))
+		return 1;
+	perr_set(st->err, P_ERROR, "stopped: the record callback failed");
+	return fail(st);
+}
+
 static void enter_scope(struct jrec_state *st, int tn)
 {
 	int i;
 
 	if (!st->t[tn].is_scope)
 		return;
-	arena_reset(&st->scope_arena[tn]);
+	if (st->pipe && st->scope_arena[tn].head) {
+		/* records on their way to the callback still point into it */
+		struct batch *b = &st->pipe->batch[st->pipe->produced % PIPE_BATCHES];
+
+		ALLOC_GROW(b->retired, b->nretired + 1, b->retired_alloc);
+		b->retired[b->nretired++] = st->scope_arena[tn];
+		arena_init(&st->scope_arena[tn], 0);
+	} else {
+		arena_reset(&st->scope_arena[tn]);
+	}
 	for (i = 0; st->fmt->context[i]; i++)
 		if (st->ctx_scope[i] == tn)
 			st->ctx[i] = NULL;
@@ -431,6 +649,11 @@ static int finish_build(struct jrec_state *st)
 			if (st->frames[i].is_array)
 				rec.index[rec.nindex++] = st->frames[i].index - 1;
 		rec.offset = st->build_offset;
+		if (st->pipe) {
+			if (!queue_item(st, &rec))
+				return 0;
+			goto queued;
+		}
 		rec.arena = &st->record_arena;
 		ret = st->cb(&rec, st->payload, st->err);
 	}
@@ -447,6 +670,7 @@ static int finish_build(struct jrec_state *st)
 	}
 	st->count++;
 	arena_reset(&st->record_arena);
+queued:
 	{
 		size_t off = consumed(st);
 
@@ -475,10 +699,15 @@ static int scope_end(struct jrec_state *st, int tn)
 		if (st->frames[i].is_array)
 			rec.index[rec.nindex++] = st->frames[i].index - 1;
 	rec.offset = consumed(st);
-	rec.arena = &st->record_arena;
-	ret = st->cb(&rec, st->payload, st->err);
-	arena_reset(&st->record_arena);
+	if (st->pipe) {
+		ret = queue_item(st, &rec) ? 0 : P_ERROR;
+	} else {
+		rec.arena = &st->record_arena;
+		ret = st->cb(&rec, st->payload, st->err);
+		arena_reset(&st->record_arena);
+	}
 	st->nframes--;
+	st->gen++;
 	enter_scope(st, tn);
 	if (ret < 0) {
 		if (!st->err->code)
@@ -568,7 +797,7 @@ static int value_start(struct jrec_state *st, enum jtype t, const char *s, size_
 
 		if (st->t[tn].record >= 0) {
 			ensure_context(st, container);
-			a = &st->record_arena;
+			a = st->pipe ? &filling(st)->arena : &st->record_arena;
 			st->build_index_valid = st->nframes && st->frames[st->nframes - 1].is_array;
 			if (st->build_index_valid)
 				st->build_index = st->frames[st->nframes - 1].index - 1;
@@ -605,6 +834,7 @@ static int value_start(struct jrec_state *st, enum jtype t, const char *s, size_
 		f->key_ok = false;
 		f->key[0] = '\0';
 	}
+	st->gen++;
 	enter_scope(st, tn);
 	return 1;
 
@@ -637,6 +867,7 @@ static int on_close(struct jrec_state *st)
 		if (st->fmt->scope_end && st->t[tn].is_scope)
 			return scope_end(st, tn);
 		st->nframes--;
+		st->gen++;
 	}
 	return 1;
 }
@@ -984,14 +1215,189 @@ after:
 
 #undef EVENT
 
+/* Scan the whole input, delivering records; the count, or a negative code in st->err. */
+static long run(struct jrec_state *st)
+{
+	struct perr *err = st->err;
+	yajl_status ys;
+	bool at_end = false;
+	long ret;
+
+	if ((ret = compile(st, err)) < 0)
+		return ret;
+	switch (scan(st)) {
+	case SCAN_DONE:
+		break;
+	case SCAN_STOP:
+		return err->code ? err->code : P_ERROR;
+	case SCAN_DEFER:
+		st->yajl = yajl_alloc(&jrec_callbacks, NULL, st);
+		yajl_config(st->yajl, yajl_dont_validate_strings, 1);
+		if (st->fmt->multiple)
+			yajl_config(st->yajl, yajl_allow_multiple_values, 1);
+		st->replaying = true;
+		st->skip_events = st->events;
+		ys = yajl_parse(st->yajl, (const unsigned char *)st->buf, st->len);
+		if (ys == yajl_status_ok) {
+			ys = yajl_complete_parse(st->yajl);
+			at_end = true;
+		}
+		if (ys == yajl_status_client_canceled)
+			return err->code ? err->code : P_ERROR;
+		if (ys != yajl_status_ok) {
+			char where[96];
+			unsigned char *msg = yajl_get_error(st->yajl, 0, NULL, 0);
+			char *nl;
+
+			/* yajl_complete_parse() counts from 0: the problem is the end */
+			json__where(where, sizeof(where), st->buf, st->len,
+				    at_end ? st->len
+					   : json__error_offset(yajl_get_bytes_consumed(st->yajl)));
+			if ((nl = strchr((char *)msg, '\n')))
+				*nl = '\0';
+			ret = perr_set(err, P_EINVALID, "%s: invalid JSON: %s", where, (char *)msg);
+			yajl_free_error(st->yajl, msg);
+			return ret;
+		}
+		break;
+	}
+	if (st->opts->progress)
+		st->opts->progress(st->opts->hook_payload, st->len, st->len);
+	return st->count;
+}
+
+static void *produce(void *arg)
+{
+	struct jrec_state *st = arg;
+	struct pipe *p = st->pipe;
+	long ret = run(st);
+
+	p->result = ret < 0 ? ret : 0;
+	/* the last batch, even empty, tells the consumer the outcome */
+	if (!atomic_load(&p->cancel)) {
+		filling(st)->last = true;
+		pipe_post(p, &p->produced, &p->consumer_sleeping, &p->ready);
+	}
+	return NULL;
+}
+
+static void batch_clear(struct batch *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->nretired; i++)
+		arena_release(&b->retired[i]);
+	b->nretired = 0;
+	arena_reset(&b->arena);
+	b->n = 0;
+	b->last = false;
+}
+
+/* The calling thread's side: run the callback on each batch, in order. */
+static long consume(struct jrec_state *st, struct perr *err)
+{
+	struct pipe *p = st->pipe;
+	long count = 0;
+	int ret = 0;
+	bool last = false;
+
+	while (!last && ret >= 0) {
+		struct batch *b;
+		size_t i;
+
+		size_t consumed = atomic_load_explicit(&p->consumed, memory_order_relaxed);
+
+		while (atomic_load(&p->produced) == consumed)
+			pipe_wait(p, &p->produced, consumed, &p->consumer_sleeping, &p->ready);
+		b = &p->batch[consumed % PIPE_BATCHES];
+
+		for (i = 0; i < b->n; i++) {
+			const struct jrec_item *it = &b->item[i];
+
+			if ((ret = st->cb(&it->rec, st->payload, err)) < 0) {
+				if (it->rec.which == JREC_SCOPE_END) {
+					if (!err->code)
+						perr_set(err, ret, "rejected");
+				} else {
+					char path[256];
+
+					item_path(st, it, path, sizeof(path));
+					if (!err->code)
+						perr_set(err, ret, "record rejected");
+					perr_prefix(err, "%s", path);
+				}
+				break;
+			}
+			if (it->rec.which != JREC_SCOPE_END)
+				count++;
+		}
+		last = b->last;
+		batch_clear(b);
+
+		if (ret < 0) {
+			/* the producer may sleep on a full ring: wake it to see it must stop */
+			pthread_mutex_lock(&p->lock);
+			atomic_store(&p->cancel, true);
+			pthread_cond_signal(&p->freed);
+			pthread_mutex_unlock(&p->lock);
+		}
+		pipe_post(p, &p->consumed, &p->producer_sleeping, &p->freed);
+	}
+	pthread_join(p->thread, NULL);
+	if (ret < 0)
+		return err->code ? err->code : ret;
+	if (p->result < 0) {
+		*err = p->err;
+		return p->result;
+	}
+	return count;
+}
+
+static void pipe_free(struct pipe *p)
+{
+	int i;
+
+	if (!p)
+		return;
+	for (i = 0; i < PIPE_BATCHES; i++) {
+		batch_clear(&p->batch[i]);
+		arena_release(&p->batch[i].arena);
+		xfree(p->batch[i].retired);
+	}
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->ready);
+	pthread_cond_destroy(&p->freed);
+	xfree(p);
+}
+
+/* Start the scan on a thread of its own; false (and no pipe) if one cannot start. */
+static bool pipe_start(struct jrec_state *st)
+{
+	struct pipe *p = xcalloc(1, sizeof(*p));
+	int i;
+
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->ready, NULL);
+	pthread_cond_init(&p->freed, NULL);
+	for (i = 0; i < PIPE_BATCHES; i++)
+		arena_init(&p->batch[i].arena, 0);
+	st->pipe = p;
+	st->err = &p->err;
+	st->builder.err = &p->err;
+	if (pthread_create(&p->thread, NULL, produce, st)) {
+		st->pipe = NULL;
+		pipe_free(p);
+		return false;
+	}
+	return true;
+}
+
 long jrec_parse(const char *buf, size_t len, const struct jrec_format *fmt,
 		const struct jrec_opts *opts, jrec_cb cb, void *payload,
 		struct perr *err)
 {
 	static const struct jrec_opts no_opts;
 	struct jrec_state *st = xcalloc(1, sizeof(*st));
-	yajl_status ys;
-	bool at_end = false;
 	long ret;
 	int i;
 
@@ -1011,51 +1417,16 @@ long jrec_parse(const char *buf, size_t len, const struct jrec_format *fmt,
 	st->builder.intern = json__intern_new();
 	pbuf_init(&st->unescaped, 0);
 
-	if ((ret = compile(st, err)) < 0)
-		goto done;
-	switch (scan(st)) {
-	case SCAN_DONE:
-		break;
-	case SCAN_STOP:
-		ret = err->code ? err->code : P_ERROR;
-		goto done;
-	case SCAN_DEFER:
-		st->yajl = yajl_alloc(&jrec_callbacks, NULL, st);
-		yajl_config(st->yajl, yajl_dont_validate_strings, 1);
-		if (fmt->multiple)
-			yajl_config(st->yajl, yajl_allow_multiple_values, 1);
-		st->replaying = true;
-		st->skip_events = st->events;
-		ys = yajl_parse(st->yajl, (const unsigned char *)buf, len);
-		if (ys == yajl_status_ok) {
-			ys = yajl_complete_parse(st->yajl);
-			at_end = true;
-		}
-		if (ys == yajl_status_client_canceled) {
-			ret = err->code ? err->code : P_ERROR;
-			goto done;
-		}
-		if (ys != yajl_status_ok) {
-			char where[96];
-			unsigned char *msg = yajl_get_error(st->yajl, 0, NULL, 0);
-			char *nl;
-
-			/* yajl_complete_parse() counts from 0: the problem is the end */
-			json__where(where, sizeof(where), buf, len,
-				    at_end ? len
-					   : json__error_offset(yajl_get_bytes_consumed(st->yajl)));
-			if ((nl = strchr((char *)msg, '\n')))
-				*nl = '\0';
-			ret = perr_set(err, P_EINVALID, "%s: invalid JSON: %s", where, (char *)msg);
-			yajl_free_error(st->yajl, msg);
-			goto done;
-		}
-		break;
+	if (!st->opts->no_thread && pipe_start(st)) {
+		ret = consume(st, err);
+		/* the producer is joined: its state is ours again */
+		if (st->pipe->result < 0 && ret >= 0)
+			ret = st->pipe->result;
+	} else {
+		ret = run(st);
 	}
-	if (st->opts->progress)
-		st->opts->progress(st->opts->hook_payload, len, len);
-	ret = st->count;
-done:
+
+	pipe_free(st->pipe);
 	if (st->yajl)
 		yajl_free(st->yajl);
 	json__builder_release(&st->builder);

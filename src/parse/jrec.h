@@ -17,7 +17,8 @@
  * before the first record, so the callback always sees the complete context.
  *
  * Trees passed to the callback are borrowed: the record dies when the
- * callback returns, a context tree when its enclosing object ends.
+ * callback returns, a context tree when its enclosing object ends. The
+ * callback always runs on the calling thread, one record at a time.
  */
 #ifndef POSTURE_PARSE_JREC_H
 #define POSTURE_PARSE_JREC_H
@@ -65,6 +66,12 @@ struct jrec_opts {
 	/* Bytes [from, to) are not needed again soon (lets mmap callers drop pages). */
 	void (*release)(void *hook_payload, size_t from, size_t to);
 	void *hook_payload;
+	/*
+	 * Run the callback inside the scan, on one thread. By default the
+	 * scan runs ahead on a thread of its own and the callback on the
+	 * calling thread; the hooks above are called from the scan's thread.
+	 */
+	bool no_thread;
 };
 
 /*

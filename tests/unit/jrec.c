@@ -189,6 +189,130 @@ static void test_jrec__limits(void **state)
 	pbuf_release(&s.log);
 }
 
+/*
+ * The scan runs ahead on a thread of its own unless no_thread: both ways
+ * must deliver the same records, contexts, counts and errors. The inputs
+ * span many batches (BATCH_RECORDS is 64), so that context trees outlive
+ * the batch that saw them and errors land mid-stream.
+ */
+static long run_mode(const char *json, size_t len, const struct jrec_format *fmt, bool no_thread,
+		     struct seen *s, struct perr *err)
+{
+	struct jrec_opts opts = { .no_thread = no_thread };
+
+	pbuf_init(&s->log, 0);
+	s->count = 0;
+	return jrec_parse(json, len, fmt, &opts, collect, s, err);
+}
+
+/* Both modes on one input: same result, log and error; returns the result. */
+static long both_modes(const char *json, size_t len, const struct jrec_format *fmt, int fail_at,
+		       struct perr *err)
+{
+	struct seen inline_seen = { .fail_at = fail_at }, threaded = { .fail_at = fail_at };
+	struct perr inline_err = PERR_INIT;
+	long a, b;
+
+	a = run_mode(json, len, fmt, true, &inline_seen, &inline_err);
+	b = run_mode(json, len, fmt, false, &threaded, err);
+	assert_int_equal(a, b);
+	assert_int_equal(inline_seen.count, threaded.count);
+	assert_string_equal(inline_seen.log.buf ? inline_seen.log.buf : "",
+			    threaded.log.buf ? threaded.log.buf : "");
+	assert_int_equal(inline_err.code, err->code);
+	assert_string_equal(inline_err.msg, err->msg);
+	pbuf_release(&inline_seen.log);
+	pbuf_release(&threaded.log);
+	return b;
+}
+
+static void many_runs(struct pbuf *b, int runs, int results)
+{
+	int r, i;
+
+	assert_int_equal(pbuf_adds(b, "{\"runs\": ["), 0);
+	for (r = 0; r < runs; r++) {
+		/* odd runs name their tool after the results: the look-ahead finds it */
+		assert_int_equal(pbuf_addf(b, "%s{%s\"results\": [", r ? "," : "",
+					   r % 2 ? "" : "\"tool\": {\"name\": \"early\"}, "), 0);
+		for (i = 0; i < results; i++)
+			assert_int_equal(pbuf_addf(b, "%s{\"v\": \"r%d-%d\", \"pad\": [1, {\"x\": \"%0*d\"}]}",
+						   i ? "," : "", r, i, i % 300, 0), 0);
+		assert_int_equal(pbuf_addf(b, "]%s}", r % 2 ? ", \"tool\": {\"name\": \"late\"}, \"bases\": 7" : ""),
+				 0);
+	}
+	assert_int_equal(pbuf_adds(b, "]}"), 0);
+}
+
+static void test_jrec__threaded_matches_inline(void **state)
+{
+	static const struct jrec_format scoped = {
+		.records = { "runs[*].results[*]", NULL },
+		.context = { "runs[*].tool", "runs[*].bases", NULL },
+		.scope_end = true,
+	};
+	static const struct jrec_format lines = { .records = { "", NULL }, .multiple = true };
+	struct pbuf b = PBUF_INIT;
+	struct perr err = PERR_INIT;
+	int i;
+
+	many_runs(&b, 5, 700);
+	assert_int_equal(both_modes(b.buf, b.len, &runs_format, 0, &err), 3500);
+	assert_int_equal(both_modes(b.buf, b.len, &scoped, 0, &err), 3500);
+	pbuf_reset(&b);
+	assert_int_equal(both_modes("{\"runs\": []}", 12, &scoped, 0, &err), 0);
+
+	for (i = 0; i < 1000; i++)
+		assert_int_equal(pbuf_addf(&b, "{\"v\": %d}\n", i), 0);
+	assert_int_equal(both_modes(b.buf, b.len, &lines, 0, &err), 1000);
+	pbuf_release(&b);
+}
+
+static void test_jrec__threaded_errors(void **state)
+{
+	static const struct jrec_format scoped = {
+		.records = { "runs[*].results[*]", NULL },
+		.context = { "runs[*].tool", NULL },
+		.scope_end = true,
+	};
+	static const struct jrec_format members = { .records = { "vulns.*", NULL } };
+	static const struct jrec_format lines = { .records = { "", NULL }, .multiple = true };
+	struct pbuf b = PBUF_INIT;
+	struct perr err = PERR_INIT;
+	int i;
+
+	many_runs(&b, 3, 500);
+	/* the callback fails deep in the second run: the scan, far ahead, stops */
+	assert_int_equal(both_modes(b.buf, b.len, &runs_format, 700, &err), P_EINVALID);
+	assert_string_equal(err.msg, "runs[1].results[199]: 'v' is not what I wanted");
+	/* the end of the first run is the 501st callback */
+	assert_int_equal(both_modes(b.buf, b.len, &scoped, 501, &err), P_EINVALID);
+	assert_string_equal(err.msg, "'v' is not what I wanted");
+	assert_int_equal(both_modes(b.buf, b.len, &scoped, 1, &err), P_EINVALID);
+
+	/* invalid JSON after 1,200 good records: they all arrive, then the error */
+	b.len -= 40;
+	assert_int_equal(pbuf_adds(&b, "{\"v\": }"), 0);
+	assert_int_equal(both_modes(b.buf, b.len, &runs_format, 0, &err), P_EINVALID);
+	assert_non_null(strstr(err.msg, "invalid JSON"));
+	pbuf_reset(&b);
+
+	/* members of an object, and JSON Lines: the place names the key and the line */
+	assert_int_equal(pbuf_adds(&b, "{\"vulns\": {"), 0);
+	for (i = 0; i < 300; i++)
+		assert_int_equal(pbuf_addf(&b, "%s\"pkg%d\": {\"v\": %d}", i ? "," : "", i, i), 0);
+	assert_int_equal(pbuf_adds(&b, "}}"), 0);
+	assert_int_equal(both_modes(b.buf, b.len, &members, 0, &err), 300);
+	assert_int_equal(both_modes(b.buf, b.len, &members, 250, &err), P_EINVALID);
+	assert_string_equal(err.msg, "vulns.pkg249: 'v' is not what I wanted");
+	pbuf_reset(&b);
+	for (i = 0; i < 300; i++)
+		assert_int_equal(pbuf_addf(&b, "{\"v\": %d}\n", i), 0);
+	assert_int_equal(both_modes(b.buf, b.len, &lines, 123, &err), P_EINVALID);
+	assert_string_equal(err.msg, "line 123: 'v' is not what I wanted");
+	pbuf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -200,6 +324,8 @@ int main(void)
 		cmocka_unit_test(test_jrec__strings_are_repaired),
 		cmocka_unit_test(test_jrec__errors_name_the_place),
 		cmocka_unit_test(test_jrec__limits),
+		cmocka_unit_test(test_jrec__threaded_matches_inline),
+		cmocka_unit_test(test_jrec__threaded_errors),
 	};
 
 	return cmocka_run_group_tests_name("jrec", tests, NULL, NULL);
