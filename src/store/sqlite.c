@@ -424,20 +424,19 @@ int store_open(struct store **out, const char *path, int flags, struct perr *err
 	 * WAL lets readers (the API, a dashboard) work during an ingest;
 	 * NORMAL sync is durable across application crashes, and a 64 MiB
 	 * page cache keeps the finding index hot on large ingests.
+	 *
+	 * 16 KiB pages for a new database (an existing one keeps its own): a
+	 * large ingest does a quarter of the page reads and writes, each a
+	 * system call; 200k SARIF results ingest in 17% less wall time on
+	 * this project's 2-core VM (docs/performance.md). The page size goes
+	 * first: SQLite sizes the cache in pages of the size it has then.
 	 */
-	if ((ret = store__exec(s, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;"
-			   " PRAGMA temp_store = MEMORY", err)) < 0 ||
+	if ((ret = store__exec(s, "PRAGMA page_size = 16384; PRAGMA foreign_keys = ON;"
+			       " PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY", err)) < 0 ||
 	    (ret = store__register_functions(s, err)) < 0)
 		goto fail;
 	if (flags & STORE_WRITE) {
-		/*
-		 * 16 KiB pages for a new database (an existing one keeps its
-		 * own): a large ingest does a quarter of the page reads and
-		 * writes, each a system call. On this project's 2-core VM, 200k
-		 * SARIF results ingest in 17% less wall time (docs/performance.md).
-		 */
-		if ((ret = store__exec(s, "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL;"
-				       " PRAGMA synchronous = NORMAL", err)) < 0 ||
+		if ((ret = store__exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", err)) < 0 ||
 		    (ret = migrate(s, err)) < 0)
 			goto fail;
 	} else if (user_version(s) < 1) {
