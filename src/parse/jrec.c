@@ -8,6 +8,9 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <yajl_parse.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define MAX_TNODES 64
 #define MAX_KEY 64
@@ -391,6 +394,147 @@ static int context_for_key(struct jrec_state *st, int scope, const char *key, si
 }
 
 /*
+ * Passing over nested values, 64 bytes at a time: the look-ahead only
+ * cares about the members of the scope object itself, and a SARIF run
+ * without its context after the results is read twice otherwise, the
+ * second time a string at a time. Bit i of each mask is byte i of the
+ * block; a string's bytes are found as a running XOR of its quotes.
+ */
+struct skip_state {
+	uint64_t in_string;     /* all ones when the last block ended inside a string */
+	bool escape;            /* ... on a backslash that escapes the next byte */
+};
+
+#ifdef __SSE2__
+static uint64_t bytes_equal(const char *p, char c)
+{
+	const __m128i want = _mm_set1_epi8(c);
+	uint64_t m = 0;
+	int k;
+
+	for (k = 0; k < 4; k++) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+
+		m |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, want)) << (16 * k);
+	}
+	return m;
+}
+
+/* '{' or '[' (opening) and '}' or ']' (closing) differ from each other by 0x20 only. */
+static uint64_t brackets(const char *p, char lower)
+{
+	const __m128i want = _mm_set1_epi8(lower), fold = _mm_set1_epi8(0x20);
+	uint64_t m = 0;
+	int k;
+
+	for (k = 0; k < 4; k++) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+
+		v = _mm_or_si128(v, fold);
+		m |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, want)) << (16 * k);
+	}
+	return m;
+}
+
+/* The bytes a backslash escapes; a backslash in the block's last byte escapes the next block's first. */
+static uint64_t escaped_bytes(uint64_t bslash, bool *escape)
+{
+	uint64_t escaped = 0;
+
+	if (*escape) {
+		escaped = 1;
+		bslash &= ~(uint64_t)1;
+	}
+	*escape = false;
+	while (bslash) {
+		int i = __builtin_ctzll(bslash);
+
+		if (i == 63) {
+			*escape = true;
+			break;
+		}
+		escaped |= (uint64_t)1 << (i + 1);
+		bslash &= ~((uint64_t)3 << i); /* an escaped backslash escapes nothing */
+	}
+	return escaped;
+}
+#endif
+
+/*
+ * From p (outside any string, *depth >= 2 containers deep), on to the
+ * bracket that brings *depth back to 1, or to about `limit`, or to end.
+ * Returns where it stopped; *depth says which.
+ */
+static const char *skip_nested(const char *p, const char *end, const char *limit, int *depth,
+			       struct skip_state *sk)
+{
+	int d = *depth;
+
+#ifdef __SSE2__
+	while (end - p >= 64 && p < limit) {
+		uint64_t quote = bytes_equal(p, '"'), bslash = bytes_equal(p, '\\');
+		uint64_t open, close, bits, inside;
+
+		if (bslash || sk->escape)
+			quote &= ~escaped_bytes(bslash, &sk->escape);
+		inside = quote;
+		inside ^= inside << 1;
+		inside ^= inside << 2;
+		inside ^= inside << 4;
+		inside ^= inside << 8;
+		inside ^= inside << 16;
+		inside ^= inside << 32;
+		inside ^= sk->in_string;
+		sk->in_string = (uint64_t)0 - (inside >> 63);
+		open = brackets(p, '{') & ~inside;
+		close = brackets(p, '}') & ~inside;
+		for (bits = open | close; bits; bits &= bits - 1) {
+			int i = __builtin_ctzll(bits);
+
+			if (open >> i & 1) {
+				d++;
+			} else if (--d <= 1) {
+				*depth = d;
+				sk->in_string = 0;
+				sk->escape = false;
+				return p + i + 1;
+			}
+		}
+		p += 64;
+	}
+#endif
+	if (p < limit || end - p < 64) {
+		/* the tail, or no SSE2: byte by byte, in the same state */
+		bool in_string = sk->in_string != 0, escape = sk->escape;
+
+		for (; p < end; p++) {
+			char c = *p;
+
+			if (in_string) {
+				if (escape)
+					escape = false;
+				else if (c == '\\')
+					escape = true;
+				else if (c == '"')
+					in_string = false;
+			} else if (c == '"') {
+				in_string = true;
+			} else if (c == '{' || c == '[') {
+				d++;
+			} else if ((c == '}' || c == ']') && --d <= 1) {
+				p++;
+				in_string = escape = false;
+				break;
+			}
+		}
+		sk->in_string = in_string ? ~(uint64_t)0 : 0;
+		sk->escape = escape;
+	}
+	*depth = d;
+	return p;
+}
+
+/*
  * Scan from offset `off`, `depth` containers deep inside the scope object,
  * to the end of that object, materializing any context member of it not
  * seen yet. Malformed input simply ends the scan: the main pass reports it.
@@ -405,6 +549,20 @@ static void lookahead(struct jrec_state *st, int scope, size_t off, int depth)
 	size_t released = off;
 
 	while (p < end && depth > 0) {
+		if (depth >= 2) {
+			struct skip_state sk = { 0, false };
+
+			/* hand back pages every PROGRESS_STEP, as the main pass does */
+			while (p < end && depth >= 2) {
+				p = skip_nested(p, end, p + PROGRESS_STEP, &depth, &sk);
+				if (st->opts->release && (size_t)(p - st->buf) - released > PROGRESS_STEP) {
+					st->opts->release(st->opts->hook_payload, released,
+							  (size_t)(p - st->buf));
+					released = (size_t)(p - st->buf);
+				}
+			}
+			continue;
+		}
 		while (p < end && !cls[(unsigned char)*p])
 			p++;
 		if (p >= end)

@@ -313,6 +313,42 @@ static void test_jrec__threaded_errors(void **state)
 	pbuf_release(&b);
 }
 
+/*
+ * The look-ahead passes over nested values 64 bytes at a time: brackets,
+ * quotes and backslashes inside strings, at every offset around a block's
+ * edge, must not fool it into missing the context after the records.
+ */
+static void test_jrec__lookahead_passes_over_strings(void **state)
+{
+	static const char *tricky[] = {
+		"}]}]", "\\\"}]", "\\\\", "\\\\\\\"]}", "{[\\\\\\\\\\\"", "a\\\\", "\\\\\\\\",
+	};
+	struct pbuf b = PBUF_INIT, want = PBUF_INIT;
+	struct perr err = PERR_INIT;
+	int i, n = 0;
+
+	assert_int_equal(pbuf_adds(&b, "{\"runs\": [{\"results\": ["), 0);
+	for (i = 0; i < 400; i++, n++) {
+		const char *t = tricky[i % (sizeof(tricky) / sizeof(tricky[0]))];
+
+		assert_int_equal(pbuf_addf(&b, "%s{\"v\": %d, \"s\": [\"%.*s%s\", {\"t\": \"%s\"}]}",
+					   i ? "," : "", i, i % 67, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+					   "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", t, t), 0);
+		assert_int_equal(pbuf_addf(&want, "0[0][%d]=%d:late:-;", i, i), 0);
+	}
+	assert_int_equal(pbuf_adds(&b, "], \"tool\": {\"name\": \"late\"}}]}"), 0);
+	assert_int_equal(both_modes(b.buf, b.len, &runs_format, 0, &err), n);
+	{
+		struct seen s = { 0 };
+
+		assert_int_equal(run(b.buf, &runs_format, &s, &err), n);
+		assert_string_equal(s.log.buf, want.buf);
+		pbuf_release(&s.log);
+	}
+	pbuf_release(&b);
+	pbuf_release(&want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -326,6 +362,7 @@ int main(void)
 		cmocka_unit_test(test_jrec__limits),
 		cmocka_unit_test(test_jrec__threaded_matches_inline),
 		cmocka_unit_test(test_jrec__threaded_errors),
+		cmocka_unit_test(test_jrec__lookahead_passes_over_strings),
 	};
 
 	return cmocka_run_group_tests_name("jrec", tests, NULL, NULL);
