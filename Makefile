@@ -3,6 +3,7 @@
 #   make               build build/posture
 #   make check         unit tests, CLI tests and fuzz-corpus replay
 #   make sanitize      the same suite under AddressSanitizer + UBSan
+#   make threads       unit tests and report-reading CLI tests under TSan
 #   make fuzz          libFuzzer targets (clang) into build-fuzz/
 #   make bench         bench/ scripts (print figures, assert nothing)
 #   make checksrc      banned calls and line length
@@ -107,13 +108,22 @@ check: $(O)/posture units replays
 sanitize:
 	$(MAKE) SANITIZE=address,undefined check
 
+# Reading a report runs on threads (src/parse/jrec.c, src/cmd/input.c): the
+# unit tests and the CLI tests that read reports, under ThreadSanitizer.
+TSAN_CLI = t01*.sh t02*.sh t06[0-2]*.sh t07*.sh
+threads:
+	$(MAKE) SANITIZE=thread O=build-tsan build-tsan/posture units
+	@O=build-tsan CLI='$(TSAN_CLI)' REPLAYS=no sh tests/run.sh
+
 # What CI and README run: the style gate, a -Werror build of everything with
-# clang, and the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer
-# (gcc -O2, the compiler and optimisation of the default build).
+# clang, the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer
+# (gcc -O2, the compiler and optimisation of the default build), and the
+# report-reading tests under ThreadSanitizer.
 test:
 	sh scripts/checksrc.sh
 	$(MAKE) CC=clang O=build-clang all units replays
 	$(MAKE) sanitize
+	$(MAKE) threads
 
 ifdef FUZZ
 fuzz: $(FUZZ_BIN)
@@ -132,9 +142,9 @@ demo: $(O)/posture
 	@sh scripts/demo.sh $(O)/posture
 
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf build build-san build-tsan build-clang build-fuzz
 
-.PHONY: all check test sanitize fuzz bench checksrc demo clean units replays
+.PHONY: all check test sanitize threads fuzz bench checksrc demo clean units replays
 .SECONDARY:
 
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(FUZZ_BIN:=.d)
