@@ -1575,14 +1575,10 @@ long jrec_parse(const char *buf, size_t len, const struct jrec_format *fmt,
 	st->builder.intern = json__intern_new();
 	pbuf_init(&st->unescaped, 0);
 
-	if (!st->opts->no_thread && pipe_start(st)) {
-		ret = consume(st, err);
-		/* the producer is joined: its state is ours again */
-		if (st->pipe->result < 0 && ret >= 0)
-			ret = st->pipe->result;
-	} else {
+	if (!st->opts->no_thread && pipe_start(st))
+		ret = consume(st, err); /* joins the producer: its state is ours again */
+	else
 		ret = run(st);
-	}
 
 	pipe_free(st->pipe);
 	if (st->yajl)
