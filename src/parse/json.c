@@ -314,6 +314,16 @@ bool json_is(const struct jnode *n, enum jtype t)
 	return n && n->type == t;
 }
 
+/*
+ * Names that share a first byte often share the second too ("startLine",
+ * "startColumn"), but most do not: two bytes tested here spare most calls
+ * of strcmp(). Reading b[1] is safe once a[0] == b[0] != '\0'.
+ */
+static inline bool key_eq(const char *a, const char *b)
+{
+	return a[0] == b[0] && (!a[0] || (a[1] == b[1] && !strcmp(a, b)));
+}
+
 const struct jnode *json_get(const struct jnode *obj, const char *key)
 {
 	const struct jnode *c;
@@ -321,9 +331,28 @@ const struct jnode *json_get(const struct jnode *obj, const char *key)
 	if (!obj || obj->type != JOBJ)
 		return NULL;
 	for (c = obj->first; c; c = c->next)
-		if (c->key[0] == key[0] && !strcmp(c->key, key))
+		if (key_eq(c->key, key))
 			return c;
 	return NULL;
+}
+
+void json_get_each(const struct jnode *obj, const char *const *keys, size_t n,
+		   const struct jnode **out)
+{
+	const struct jnode *c;
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		out[k] = NULL;
+	if (!obj || obj->type != JOBJ)
+		return;
+	for (c = obj->first; c; c = c->next)
+		for (k = 0; k < n; k++)
+			if (key_eq(c->key, keys[k])) {
+				if (!out[k])
+					out[k] = c;
+				break;
+			}
 }
 
 const struct jnode *json_at(const struct jnode *arr, size_t i)
