@@ -160,20 +160,40 @@ static const unsigned char byte_class[256] = {
 #define HIGHS 0x8080808080808080ULL
 
 /*
- * True when none of the 8 bytes at p needs more than a copy (class 0):
+ * True when none of the 8 bytes of w needs more than a copy (class 0):
  * no high bit, then no byte below 0x20 and no zero byte after xoring with
  * '"' or '\\' (the classic "has a byte less than" tests, exact for ASCII).
  */
-static bool plain_word(const unsigned char *p)
+static inline bool plain_value(uint64_t w)
 {
-	uint64_t w, quote, bslash;
+	uint64_t quote = w ^ (ONES * '"'), bslash = w ^ (ONES * '\\');
 
-	memcpy(&w, p, 8);
 	if (w & HIGHS)
 		return false;
-	quote = w ^ (ONES * '"');
-	bslash = w ^ (ONES * '\\');
 	return !((((w - ONES * 0x20) & ~w) | ((quote - ONES) & ~quote) | ((bslash - ONES) & ~bslash)) & HIGHS);
+}
+
+static inline bool plain_word(const unsigned char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+	return plain_value(w);
+}
+
+/* True when all n < 16 bytes at p are plain, read in at most two moves. */
+static inline bool plain_small(const unsigned char *p, size_t n)
+{
+	uint32_t a, b;
+
+	if (n >= 8)
+		return plain_word(p) && plain_word(p + n - 8);
+	if (n >= 4) {
+		memcpy(&a, p, 4);
+		memcpy(&b, p + n - 4, 4);
+		return plain_value(a | (uint64_t)b << 32);
+	}
+	return !n || !(byte_class[p[0]] | byte_class[p[n / 2]] | byte_class[p[n - 1]]);
 }
 
 /* n <= 16 bytes from p to o in at most two (overlapping) moves of a fixed size. */
@@ -216,9 +236,10 @@ static inline unsigned special16(const unsigned char *p)
 /*
  * Copy the plain bytes (class 0) from p[*i] on to o, up to `stop` or the
  * first byte that needs more; returns the end of the output. Strings are
- * mostly plain and short: 16 (SSE2) or 8 bytes are tested at a time, and
- * a tail shorter than that is tested by a load that ends at `stop` and
- * overlaps what was tested already, so no byte past the string is read.
+ * mostly plain and short: 16 bytes are tested at a time (SSE2, else two
+ * words), and a tail shorter than that by a load that ends at `stop` and
+ * overlaps what was tested already, or, in a string shorter than 16, by
+ * two overlapping loads: no byte past the string is read.
  */
 static char *copy_plain(char *o, const unsigned char *p, size_t *ip, size_t stop)
 {
@@ -247,13 +268,13 @@ static char *copy_plain(char *o, const unsigned char *p, size_t *ip, size_t stop
 		return o + n;
 	}
 #endif
-	while (stop - i >= 8 && plain_word(p + i)) {
-		memcpy(o, p + i, 8);
-		o += 8;
-		i += 8;
+	while (stop - i >= 16 && plain_word(p + i) && plain_word(p + i + 8)) {
+		memcpy(o, p + i, 16);
+		o += 16;
+		i += 16;
 	}
 	left = stop - i;
-	if (left && left < 8 && stop >= 8 && plain_word(p + stop - 8)) {
+	if (left < 16 && plain_small(p + i, left)) {
 		copy_small(o, p + i, left);
 		o += left;
 		i = stop;
