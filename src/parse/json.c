@@ -411,19 +411,32 @@ const char *json_text(const struct jnode *n)
  * up to 15 digits they are exact in a double, and strtod() would give the
  * same value at many times the cost.
  */
-static bool small_integer(const char *s, size_t len, double *out)
+static bool small_int(const char *s, size_t len, long long *out)
 {
 	size_t i = s[0] == '-';
 	long long v = 0;
+	unsigned d;
 
 	if (len - i < 1 || len - i > 15)
 		return false;
 	for (; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
+		d = (unsigned)(unsigned char)s[i] - '0';
+		if (d > 9)
 			return false;
-		v = v * 10 + (s[i] - '0');
+		v = v * 10 + d;
 	}
-	*out = s[0] == '-' ? -(double)v : (double)v;
+	*out = s[0] == '-' ? -v : v;
+	return true;
+}
+
+static bool small_integer(const char *s, size_t len, double *out)
+{
+	long long v;
+
+	if (!small_int(s, len, &v))
+		return false;
+	/* "-0" stays a negative zero, as strtod() reads it */
+	*out = s[0] == '-' && !v ? -0.0 : (double)v;
 	return true;
 }
 
@@ -448,6 +461,9 @@ bool json_int(const struct jnode *n, long long *out)
 {
 	double v;
 
+	/* the common case without a double: what json_num() would give, truncated */
+	if (n && (n->type == JNUM || n->type == JSTR) && n->len && small_int(n->str, n->len, out))
+		return true;
 	if (!json_num(n, &v) || !(v >= -9e15 && v <= 9e15)) /* NaN too */
 		return false;
 	*out = (long long)v;
