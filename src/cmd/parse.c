@@ -14,7 +14,7 @@ static int print_evidence(const struct evidence *ev, void *payload, struct perr 
 	struct parse_out *po = payload;
 
 	out_evidence_json(&po->w, ev, false);
-	jw_reset_line(&po->w);
+	jw_end_line(&po->w);
 	return 0;
 }
 

@@ -4,6 +4,12 @@
 #include "util/ptime.h"
 #include "util/utf8.h"
 
+#include <unistd.h>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 /*
  * The writer keeps yajl_gen's state machine, so that every document comes
  * out exactly as it did when yajl_gen wrote it (goldens and stored evidence
@@ -26,11 +32,17 @@ enum jw_state {
 
 #define INDENT "  "
 
+void jw__grow(struct jw *w, size_t n)
+{
+	if (pbuf_grow(&w->buf, n) < 0)
+		abort(); /* the buffer has no cap: pbuf_grow() only fails on one */
+}
+
 /* Room for n more bytes (and the terminating NUL); the buffer has no cap. */
 static char *room(struct jw *w, size_t n)
 {
-	if (w->buf.len + n + 1 > w->buf.alloc && pbuf_grow(&w->buf, n) < 0)
-		abort(); /* the buffer has no cap: pbuf_grow() only fails on one */
+	if (w->buf.len + n + 1 > w->buf.alloc)
+		jw__grow(w, n);
 	return w->buf.buf + w->buf.len;
 }
 
@@ -148,20 +160,127 @@ static const unsigned char byte_class[256] = {
 #define HIGHS 0x8080808080808080ULL
 
 /*
- * True when none of the 8 bytes at p needs more than a copy (class 0):
+ * True when none of the 8 bytes of w needs more than a copy (class 0):
  * no high bit, then no byte below 0x20 and no zero byte after xoring with
  * '"' or '\\' (the classic "has a byte less than" tests, exact for ASCII).
  */
-static bool plain_word(const unsigned char *p)
+static inline bool plain_value(uint64_t w)
 {
-	uint64_t w, quote, bslash;
+	uint64_t quote = w ^ (ONES * '"'), bslash = w ^ (ONES * '\\');
 
-	memcpy(&w, p, 8);
 	if (w & HIGHS)
 		return false;
-	quote = w ^ (ONES * '"');
-	bslash = w ^ (ONES * '\\');
 	return !((((w - ONES * 0x20) & ~w) | ((quote - ONES) & ~quote) | ((bslash - ONES) & ~bslash)) & HIGHS);
+}
+
+static inline bool plain_word(const unsigned char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+	return plain_value(w);
+}
+
+/* True when all n < 16 bytes at p are plain, read in at most two moves. */
+static inline bool plain_small(const unsigned char *p, size_t n)
+{
+	uint32_t a, b;
+
+	if (n >= 8)
+		return plain_word(p) && plain_word(p + n - 8);
+	if (n >= 4) {
+		memcpy(&a, p, 4);
+		memcpy(&b, p + n - 4, 4);
+		return plain_value(a | (uint64_t)b << 32);
+	}
+	return !n || !(byte_class[p[0]] | byte_class[p[n / 2]] | byte_class[p[n - 1]]);
+}
+
+/* n <= 16 bytes from p to o in at most two (overlapping) moves of a fixed size. */
+static inline void copy_small(char *o, const unsigned char *p, size_t n)
+{
+	uint64_t a, b;
+	uint32_t c, d;
+
+	if (n >= 8) {
+		memcpy(&a, p, 8);
+		memcpy(&b, p + n - 8, 8);
+		memcpy(o, &a, 8);
+		memcpy(o + n - 8, &b, 8);
+	} else if (n >= 4) {
+		memcpy(&c, p, 4);
+		memcpy(&d, p + n - 4, 4);
+		memcpy(o, &c, 4);
+		memcpy(o + n - 4, &d, 4);
+	} else if (n) {
+		o[0] = (char)p[0];
+		o[n / 2] = (char)p[n / 2];
+		o[n - 1] = (char)p[n - 1];
+	}
+}
+
+#ifdef __SSE2__
+/* Bit k set when byte k of the 16 at p needs more than a copy (class 1 or 2). */
+static inline unsigned special16(const unsigned char *p)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+	/* signed: bytes from 0x80 up are below 0x20 too, as they should be */
+	__m128i m = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+				 _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+					      _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+
+	return (unsigned)_mm_movemask_epi8(m);
+}
+#endif
+
+/*
+ * Copy the plain bytes (class 0) from p[*i] on to o, up to `stop` or the
+ * first byte that needs more; returns the end of the output. Strings are
+ * mostly plain and short: 16 bytes are tested at a time (SSE2, else two
+ * words), and a tail shorter than that by a load that ends at `stop` and
+ * overlaps what was tested already, or, in a string shorter than 16, by
+ * two overlapping loads: no byte past the string is read.
+ */
+static char *copy_plain(char *o, const unsigned char *p, size_t *ip, size_t stop)
+{
+	size_t i = *ip, left, n;
+
+#ifdef __SSE2__
+	unsigned m;
+
+	while (stop - i >= 16) {
+		m = special16(p + i);
+		memcpy(o, p + i, 16); /* o has room for 6 bytes per input byte */
+		n = m ? (size_t)__builtin_ctz(m) : 16;
+		o += n;
+		i += n;
+		if (m) {
+			*ip = i;
+			return o;
+		}
+	}
+	left = stop - i;
+	if (left && stop >= 16) {
+		m = special16(p + stop - 16) >> (16 - left);
+		n = m ? (size_t)__builtin_ctz(m) : left;
+		copy_small(o, p + i, n);
+		*ip = i + n;
+		return o + n;
+	}
+#endif
+	while (stop - i >= 16 && plain_word(p + i) && plain_word(p + i + 8)) {
+		memcpy(o, p + i, 16);
+		o += 16;
+		i += 16;
+	}
+	left = stop - i;
+	if (left < 16 && plain_small(p + i, left)) {
+		copy_small(o, p + i, left);
+		o += left;
+		i = stop;
+	}
+	*ip = i;
+	return o;
 }
 
 /*
@@ -179,12 +298,7 @@ static char *escape(char *o, const unsigned char *p, size_t i, size_t stop, size
 	size_t start, n;
 
 	while (i < stop) {
-		/* eight plain bytes at a time: no control byte, '"', '\\' or high bit */
-		while (stop - i >= 8 && plain_word(p + i)) {
-			memcpy(o, p + i, 8);
-			o += 8;
-			i += 8;
-		}
+		o = copy_plain(o, p, &i, stop);
 		if (i == stop)
 			break;
 		if (!byte_class[p[i]]) {
@@ -256,6 +370,7 @@ void jw_init(struct jw *w, FILE *out, bool pretty)
 	pbuf_init(&w->buf, 0);
 	w->out = out;
 	w->pretty = pretty;
+	w->tty = out && isatty(fileno(out));
 	w->depth = 0;
 	memset(w->state, 0, sizeof(w->state));
 }
@@ -306,6 +421,17 @@ void jw_reset_line(struct jw *w)
 	reset_state(w);
 }
 
+void jw_end_line(struct jw *w)
+{
+	if (w->out) {
+		jw_append_lit(w, "\n");
+		room(w, 0)[0] = '\0';
+		if (w->buf.len >= JW_FLUSH_AT || w->tty)
+			jw_flush(w);
+	}
+	reset_state(w);
+}
+
 static void open_container(struct jw *w, enum jw_state state, char bracket)
 {
 	if (w->depth + 1 >= JW_MAX_DEPTH || !begin_value(w, false))
@@ -346,6 +472,25 @@ void jw_strn(struct jw *w, const char *s, size_t len)
 	if (!begin_value(w, true))
 		return;
 	put_string(w, s, len);
+	end_value(w);
+}
+
+void jw_append_str(struct jw *w, const char *s, size_t len)
+{
+	if (s)
+		put_string(w, s, len);
+	else
+		jw_append_lit(w, "null");
+}
+
+bool jw_value_begin(struct jw *w)
+{
+	return begin_value(w, false);
+}
+
+void jw_value_end(struct jw *w)
+{
+	room(w, 0)[0] = '\0';
 	end_value(w);
 }
 
@@ -399,6 +544,13 @@ void jw_int(struct jw *w, long long v)
 	scalar(w, start, (size_t)(buf + sizeof(buf) - start));
 }
 
+void jw_append_int(struct jw *w, long long v)
+{
+	char buf[24], *start = format_int(buf + sizeof(buf), v);
+
+	jw_append(w, start, (size_t)(buf + sizeof(buf) - start));
+}
+
 /*
  * v as %.*g would print it when v is m / 10^k for a whole m of at most
  * `digits` digits and k = 1..3 (risk points such as 12.5 or 0.75), else 0.
@@ -446,14 +598,15 @@ static int short_decimal(char *buf, double v, int digits)
 	return (int)(o - buf);
 }
 
-void jw_num(struct jw *w, double v, int digits)
+/* v as jw_num() writes it, into buf; returns the length. */
+static size_t format_num(char buf[static 64], double v, int digits)
 {
-	char buf[64], *start;
+	char *start;
 	int n;
 
 	if (v != v || v > 1e300 || v < -1e300) {
-		jw_null(w);
-		return;
+		memcpy(buf, "null", 4);
+		return 4;
 	}
 	/*
 	 * Whole numbers with no more than `digits` digits print the same
@@ -461,19 +614,31 @@ void jw_num(struct jw *w, double v, int digits)
 	 * (scores, counts), and snprintf of a double is slow.
 	 */
 	if (v != 0 && v > -1e15 && v < 1e15 && v == (double)(long long)v) {
-		start = format_int(buf + sizeof(buf), (long long)v);
-		n = (int)(buf + sizeof(buf) - start);
+		start = format_int(buf + 64, (long long)v);
+		n = (int)(buf + 64 - start);
 		if (n - (v < 0) <= (digits < 1 ? 1 : digits)) {
-			scalar(w, start, (size_t)n);
-			return;
+			memmove(buf, start, (size_t)n);
+			return (size_t)n;
 		}
 	}
-	if ((n = short_decimal(buf, v, digits)) > 0) {
-		scalar(w, buf, (size_t)n);
-		return;
-	}
-	n = snprintf(buf, sizeof(buf), "%.*g", digits, v);
-	scalar(w, buf, (size_t)n);
+	if ((n = short_decimal(buf, v, digits)) > 0)
+		return (size_t)n;
+	n = snprintf(buf, 64, "%.*g", digits, v);
+	return (size_t)n;
+}
+
+void jw_num(struct jw *w, double v, int digits)
+{
+	char buf[64];
+
+	scalar(w, buf, format_num(buf, v, digits));
+}
+
+void jw_append_num(struct jw *w, double v, int digits)
+{
+	char buf[64];
+
+	jw_append(w, buf, format_num(buf, v, digits));
 }
 
 void jw_kstr(struct jw *w, const char *key, const char *s) { jw_key(w, key); jw_str(w, s); }

@@ -17,6 +17,7 @@ struct jw {
 	struct pbuf buf;
 	FILE *out;
 	bool pretty;
+	bool tty;       /* out is a terminal: jw_end_line() writes each line */
 	unsigned depth;
 	/* where each open container stands: enum jw_state in jw.c */
 	unsigned char state[JW_MAX_DEPTH];
@@ -33,6 +34,14 @@ void jw_release(struct jw *w);
 void jw_flush(struct jw *w);
 /* After a complete top-level value: write it and a newline, allow the next (JSON Lines). */
 void jw_reset_line(struct jw *w);
+/*
+ * The same for a writer that alone writes to its FILE: the newline goes in
+ * the buffer and the FILE gets JW_FLUSH_AT bytes or more at a time (and the
+ * rest at jw_flush() or jw_release()), not one write per line; a terminal
+ * still gets each line as it is complete.
+ */
+#define JW_FLUSH_AT (64u << 10)
+void jw_end_line(struct jw *w);
 
 void jw_obj_open(struct jw *w);
 void jw_obj_close(struct jw *w);
@@ -55,6 +64,30 @@ void jw_raw(struct jw *w, const char *json);
  */
 #define jw_key_lit(w, key) jw__key_quoted((w), "\"" key "\":", sizeof(key) + 2)
 void jw__key_quoted(struct jw *w, const char *quoted, size_t len);
+
+/*
+ * Fixed layouts (out_evidence_json) write a whole value straight into the
+ * buffer, without the state machine: jw_value_begin() is false when the
+ * value would be dropped, else its separator (and, when pretty, its
+ * indentation) is out; jw_append*() then add its text, which is compact
+ * and the caller's to get right, and jw_value_end() completes it.
+ */
+bool jw_value_begin(struct jw *w);
+void jw_value_end(struct jw *w);
+void jw__grow(struct jw *w, size_t n);
+static inline void jw_append(struct jw *w, const char *s, size_t n)
+{
+	if (w->buf.len + n >= w->buf.alloc)
+		jw__grow(w, n);
+	memcpy(w->buf.buf + w->buf.len, s, n);
+	w->buf.len += n;
+}
+/* A string literal of JSON text, appended as is. */
+#define jw_append_lit(w, lit) jw_append((w), lit, sizeof(lit) - 1)
+/* s quoted and escaped as jw_strn() does; NULL is null. */
+void jw_append_str(struct jw *w, const char *s, size_t len);
+void jw_append_int(struct jw *w, long long v);
+void jw_append_num(struct jw *w, double v, int digits);
 
 /* key + value in one call */
 void jw_kstr(struct jw *w, const char *key, const char *s);

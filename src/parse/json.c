@@ -314,6 +314,16 @@ bool json_is(const struct jnode *n, enum jtype t)
 	return n && n->type == t;
 }
 
+/*
+ * Names that share a first byte often share the second too ("startLine",
+ * "startColumn"), but most do not: two bytes tested here spare most calls
+ * of strcmp(). Reading b[1] is safe once a[0] == b[0] != '\0'.
+ */
+static inline bool key_eq(const char *a, const char *b)
+{
+	return a[0] == b[0] && (!a[0] || (a[1] == b[1] && !strcmp(a, b)));
+}
+
 const struct jnode *json_get(const struct jnode *obj, const char *key)
 {
 	const struct jnode *c;
@@ -321,9 +331,28 @@ const struct jnode *json_get(const struct jnode *obj, const char *key)
 	if (!obj || obj->type != JOBJ)
 		return NULL;
 	for (c = obj->first; c; c = c->next)
-		if (c->key[0] == key[0] && !strcmp(c->key, key))
+		if (key_eq(c->key, key))
 			return c;
 	return NULL;
+}
+
+void json_get_each(const struct jnode *obj, const char *const *keys, size_t n,
+		   const struct jnode **out)
+{
+	const struct jnode *c;
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		out[k] = NULL;
+	if (!obj || obj->type != JOBJ)
+		return;
+	for (c = obj->first; c; c = c->next)
+		for (k = 0; k < n; k++)
+			if (key_eq(c->key, keys[k])) {
+				if (!out[k])
+					out[k] = c;
+				break;
+			}
 }
 
 const struct jnode *json_at(const struct jnode *arr, size_t i)
@@ -382,19 +411,32 @@ const char *json_text(const struct jnode *n)
  * up to 15 digits they are exact in a double, and strtod() would give the
  * same value at many times the cost.
  */
-static bool small_integer(const char *s, size_t len, double *out)
+static bool small_int(const char *s, size_t len, long long *out)
 {
 	size_t i = s[0] == '-';
 	long long v = 0;
+	unsigned d;
 
 	if (len - i < 1 || len - i > 15)
 		return false;
 	for (; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
+		d = (unsigned)(unsigned char)s[i] - '0';
+		if (d > 9)
 			return false;
-		v = v * 10 + (s[i] - '0');
+		v = v * 10 + d;
 	}
-	*out = s[0] == '-' ? -(double)v : (double)v;
+	*out = s[0] == '-' ? -v : v;
+	return true;
+}
+
+static bool small_integer(const char *s, size_t len, double *out)
+{
+	long long v;
+
+	if (!small_int(s, len, &v))
+		return false;
+	/* "-0" stays a negative zero, as strtod() reads it */
+	*out = s[0] == '-' && !v ? -0.0 : (double)v;
 	return true;
 }
 
@@ -419,6 +461,9 @@ bool json_int(const struct jnode *n, long long *out)
 {
 	double v;
 
+	/* the common case without a double: what json_num() would give, truncated */
+	if (n && (n->type == JNUM || n->type == JSTR) && n->len && small_int(n->str, n->len, out))
+		return true;
 	if (!json_num(n, &v) || !(v >= -9e15 && v <= 9e15)) /* NaN too */
 		return false;
 	*out = (long long)v;

@@ -37,6 +37,12 @@ int json_parse_tree(struct jnode **out, struct arena *arena, const char *buf,
 /* Navigation. All accept NULL and return NULL/false for a missing or mistyped node. */
 const struct jnode *json_get(const struct jnode *obj, const char *key);
 const struct jnode *json_at(const struct jnode *arr, size_t i);
+/*
+ * Several members in one pass: out[k] = json_get(obj, keys[k]) for each of
+ * the n keys, for an object read member by member into many fields.
+ */
+void json_get_each(const struct jnode *obj, const char *const *keys, size_t n,
+		   const struct jnode **out);
 /* "a.b.c" through objects only. */
 const struct jnode *json_path(const struct jnode *n, const char *path);
 const char *json_str(const struct jnode *n);

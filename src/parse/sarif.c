@@ -76,6 +76,26 @@ struct sarif_state {
 	struct run_index run;
 };
 
+/*
+ * The members of a result that are read, found in one pass over it
+ * (json_get_each) rather than a scan for each; the ones most results
+ * have come first.
+ */
+enum {
+	R_RULE_ID, R_RULE_INDEX, R_MESSAGE, R_LOCATIONS, R_PARTIAL_FPS, R_LEVEL, R_PROPERTIES,
+	R_RULE, R_KIND, R_TAXA, R_FPS, R_SUPPRESSIONS, R_BASELINE, R_GUID, R_RANK, R_WEB,
+	R_RELATED, R_COUNT
+};
+
+static const char *const result_keys[R_COUNT] = {
+	[R_RULE_ID] = "ruleId", [R_RULE_INDEX] = "ruleIndex", [R_MESSAGE] = "message",
+	[R_LOCATIONS] = "locations", [R_PARTIAL_FPS] = "partialFingerprints",
+	[R_LEVEL] = "level", [R_PROPERTIES] = "properties", [R_RULE] = "rule",
+	[R_KIND] = "kind", [R_TAXA] = "taxa", [R_FPS] = "fingerprints",
+	[R_SUPPRESSIONS] = "suppressions", [R_BASELINE] = "baselineState", [R_GUID] = "guid",
+	[R_RANK] = "rank", [R_WEB] = "webRequest", [R_RELATED] = "relatedLocations",
+};
+
 static void index_array(const struct jnode *arr, const struct jnode ***out, size_t *n,
 			size_t *alloc)
 {
@@ -164,14 +184,14 @@ static void release_run_index(struct run_index *ri)
 }
 
 /* The rule a result refers to: result.rule, ruleIndex, ruleId (also hierarchical "a/b"). */
-static const struct jnode *find_rule(struct sarif_state *st, const struct jnode *result,
+static const struct jnode *find_rule(struct sarif_state *st, const struct jnode *const *rm,
 				     const char **rule_id, long *rule_index)
 {
 	struct run_index *ri = &st->run;
-	const struct jnode *ref = json_get(result, "rule");
+	const struct jnode *ref = rm[R_RULE];
 	const struct jnode *rules_owner = NULL, *rule = NULL;
 	long long idx = -1, tc = -1;
-	const char *id = json_get_str(result, "ruleId");
+	const char *id = json_str(rm[R_RULE_ID]);
 	uintptr_t found;
 
 	*rule_index = -1;
@@ -183,7 +203,7 @@ static const struct jnode *find_rule(struct sarif_state *st, const struct jnode 
 		json_get_int(json_get(ref, "toolComponent"), "index", &tc);
 	}
 	if (idx < 0)
-		json_get_int(result, "ruleIndex", &idx);
+		json_int(rm[R_RULE_INDEX], &idx);
 	if (tc >= 0 && (size_t)tc < ri->nexts) {
 		rules_owner = json_get(ri->exts[tc], "rules");
 		if (idx >= 0)
@@ -267,10 +287,9 @@ static const char *format_message(struct arena *a, const char *tmpl, const struc
 	return res;
 }
 
-static const char *result_message(struct arena *a, const struct jnode *result,
+static const char *result_message(struct arena *a, const struct jnode *msg,
 				  const struct jnode *rule)
 {
-	const struct jnode *msg = json_get(result, "message");
 	const char *text = message_text(msg), *id;
 
 	if (!text && (id = json_get_str(msg, "id")))
@@ -298,11 +317,10 @@ static const char *security_severity(const struct jnode *props)
 	return json_text(n);
 }
 
-static void set_severity(struct evidence *ev, const struct jnode *result,
+static void set_severity(struct evidence *ev, const char *level,
 			 const struct jnode *rprops, const struct rule_info *info, const char *kind)
 {
 	const char *sec = security_severity(rprops);
-	const char *level = json_get_str(result, "level");
 	double score;
 	char *end;
 
@@ -425,7 +443,7 @@ static void add_tags(struct evidence *ev, struct arena *a, const struct jnode *p
 }
 
 static void add_cwes(struct evidence *ev, struct arena *a, const struct jrec *rec,
-		     const struct jnode *result, const struct jnode *rprops,
+		     const struct jnode *taxa, const struct jnode *rprops,
 		     const struct rule_info *info)
 {
 	const struct jnode *c, *cwe;
@@ -434,7 +452,7 @@ static void add_cwes(struct evidence *ev, struct arena *a, const struct jrec *re
 	/* the rule's relationships */
 	for (i = 0; i < info->from_rule.ncwe; i++)
 		evidence_add_cwe(ev, a, info->from_rule.cwe[i]);
-	json_for_each(c, json_get(result, "taxa"))
+	json_for_each(c, taxa)
 		add_cwe_ref(ev, a, rec, c);
 	/* a "cwe" property: "CWE-79", ["CWE-79"], 79 */
 	cwe = info->prop_cwe;
@@ -527,11 +545,11 @@ static void set_location(struct evidence *ev, struct arena *a, struct sarif_stat
 		loc->logical = json_get_str(logical, "name");
 }
 
-static void set_suppression(struct evidence *ev, const struct jnode *result)
+static void set_suppression(struct evidence *ev, const struct jnode *suppressions)
 {
 	const struct jnode *c;
 
-	json_for_each(c, json_get(result, "suppressions")) {
+	json_for_each(c, suppressions) {
 		const char *status = json_get_str(c, "status");
 
 		/* underReview and rejected suppressions do not suppress */
@@ -544,13 +562,13 @@ static void set_suppression(struct evidence *ev, const struct jnode *result)
 	}
 }
 
-static void add_fingerprints(struct evidence *ev, struct arena *a, const struct jnode *result)
+static void add_fingerprints(struct evidence *ev, struct arena *a, const struct jnode *const *rm)
 {
 	const struct jnode *c;
 
-	json_for_each(c, json_get(result, "partialFingerprints"))
+	json_for_each(c, rm[R_PARTIAL_FPS])
 		kvlist_add(&ev->tool_fingerprints, a, c->key, json_text(c));
-	json_for_each(c, json_get(result, "fingerprints"))
+	json_for_each(c, rm[R_FPS])
 		kvlist_add(&ev->tool_fingerprints, a, c->key, json_text(c));
 }
 
@@ -668,10 +686,10 @@ static const char *message_field(struct arena *a, const char *text, const char *
 	return NULL;
 }
 
-static void read_package_message(struct evidence *ev, struct arena *a, const struct jnode *result,
+static void read_package_message(struct evidence *ev, struct arena *a, const struct jnode *msg,
 				 const struct jnode *run_properties)
 {
-	const char *text = message_text(json_get(result, "message")), *fixed;
+	const char *text = message_text(msg), *fixed;
 
 	ev->loc.name = message_field(a, text, "Package");
 	ev->loc.version = message_field(a, text, "Installed Version");
@@ -799,8 +817,9 @@ static void fill_rule_info(struct rule_info *info, const struct jrec *rec,
 static int emit_result(struct sarif_state *st, const struct jrec *rec, struct perr *err)
 {
 	const struct jnode *result = rec->node, *rule, *locs, *c, *web, *rprops;
+	const struct jnode *rm[R_COUNT];
 	struct arena *a = rec->arena;
-	const char *kind = json_get_str(result, "kind"), *rule_id = NULL;
+	const char *kind, *rule_id = NULL;
 	struct rule_info *info, one_off;
 	long rule_index;
 	struct evidence ev;
@@ -810,6 +829,8 @@ static int emit_result(struct sarif_state *st, const struct jrec *rec, struct pe
 	if (!json_is(result, JOBJ))
 		return perr_set(err, P_EINVALID, "result is %s, not an object",
 				json_type_a(result->type));
+	json_get_each(result, result_keys, R_COUNT, rm);
+	kind = json_str(rm[R_KIND]);
 	if (kind && (!strcmp(kind, "pass") || !strcmp(kind, "notApplicable")))
 		return 0;
 	if (!st->run.valid || st->run.run != rec->index[0])
@@ -818,7 +839,7 @@ static int emit_result(struct sarif_state *st, const struct jrec *rec, struct pe
 		return perr_set(err, P_EINVALID, "'runs[%zu].tool.driver.name' is missing",
 				rec->index[0]);
 
-	rule = find_rule(st, result, &rule_id, &rule_index);
+	rule = find_rule(st, rm, &rule_id, &rule_index);
 	if (rule_index >= 0) {
 		info = &st->run.infos[rule_index];
 		if (!info->ready)
@@ -828,14 +849,14 @@ static int emit_result(struct sarif_state *st, const struct jrec *rec, struct pe
 		info = &one_off;
 		fill_rule_info(info, rec, rule, a);
 	}
-	rprops = json_get(result, "properties");
+	rprops = rm[R_PROPERTIES];
 	evidence_init(&ev);
 	ev.tool = st->run.tool_name;
 	ev.tool_version = st->run.tool_version;
 	ev.kind = st->run.tool_kind;
 	ev.rule_id = rule_id;
 	ev.rule_name = info->name;
-	ev.description = result_message(a, result, rule);
+	ev.description = result_message(a, rm[R_MESSAGE], rule);
 	ev.title = info->title;
 	if (!ev.title)
 		ev.title = ev.rule_name;
@@ -845,9 +866,9 @@ static int emit_result(struct sarif_state *st, const struct jrec *rec, struct pe
 	ev.help_uri = info->help_uri;
 	if (ev.help_uri)
 		strlist_add(&ev.references, a, ev.help_uri);
-	set_severity(&ev, result, rprops, info, kind);
+	set_severity(&ev, json_str(rm[R_LEVEL]), rprops, info, kind);
 	set_confidence(&ev, rprops, info);
-	add_cwes(&ev, a, rec, result, rprops, info);
+	add_cwes(&ev, a, rec, rm[R_TAXA], rprops, info);
 	for (i = 0; i < info->from_tags.tags.n; i++)
 		strlist_add_unique(&ev.tags, a, info->from_tags.tags.v[i]);
 	for (i = 0; i < info->from_tags.ncwe; i++)
@@ -860,20 +881,20 @@ static int emit_result(struct sarif_state *st, const struct jrec *rec, struct pe
 	if (info->has_class_kind) {
 		ev.kind = info->class_kind;
 		if (ev.kind == KIND_CONTAINER || ev.kind == KIND_SCA)
-			read_package_message(&ev, a, result, rec->ctx[CTX_PROPERTIES]);
+			read_package_message(&ev, a, rm[R_MESSAGE], rec->ctx[CTX_PROPERTIES]);
 	} else if (ev.vuln_ids.n && ev.kind == KIND_SAST) {
 		ev.kind = KIND_SCA; /* rules named after CVEs come from dependency scanners */
 	}
-	add_fingerprints(&ev, a, result);
-	set_suppression(&ev, result);
-	ev.baseline_state = json_get_str(result, "baselineState");
+	add_fingerprints(&ev, a, rm);
+	set_suppression(&ev, rm[R_SUPPRESSIONS]);
+	ev.baseline_state = json_str(rm[R_BASELINE]);
 	add_properties(&ev, a, rprops);
-	if (json_get_str(result, "guid"))
-		kvlist_add(&ev.properties, a, "guid", json_get_str(result, "guid"));
-	if (json_get(result, "rank"))
-		kvlist_add(&ev.properties, a, "rank", json_text(json_get(result, "rank")));
+	if (json_str(rm[R_GUID]))
+		kvlist_add(&ev.properties, a, "guid", json_str(rm[R_GUID]));
+	if (rm[R_RANK])
+		kvlist_add(&ev.properties, a, "rank", json_text(rm[R_RANK]));
 
-	web = json_get(result, "webRequest");
+	web = rm[R_WEB];
 	if (web) {
 		ev.loc.url = json_get_str(web, "target");
 		ev.loc.method = json_get_str(web, "method");
@@ -881,10 +902,10 @@ static int emit_result(struct sarif_state *st, const struct jrec *rec, struct pe
 			ev.kind = KIND_DAST;
 	}
 
-	json_for_each(c, json_get(result, "relatedLocations"))
+	json_for_each(c, rm[R_RELATED])
 		set_location(&ev, a, st, rec, c, evidence_add_related(&ev, a));
 
-	locs = json_get(result, "locations");
+	locs = rm[R_LOCATIONS];
 	if (locs && !json_is(locs, JARR))
 		return perr_set(err, P_EINVALID, "'locations' is %s, not an array",
 				json_type_a(locs->type));

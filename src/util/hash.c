@@ -14,15 +14,18 @@
 _Static_assert(sizeof(SHA256_CTX) <= sizeof(((struct sha256_ctx *)0)->state),
 	       "struct sha256_ctx holds a SHA256_CTX");
 
+/* Two hex digits per byte from one table (a fingerprint is one per evidence). */
+#define HEX2(x) #x "0" #x "1" #x "2" #x "3" #x "4" #x "5" #x "6" #x "7" \
+		#x "8" #x "9" #x "a" #x "b" #x "c" #x "d" #x "e" #x "f"
+
 static void to_hex(const unsigned char *bin, size_t hexlen, char *out)
 {
-	static const char hex[] = "0123456789abcdef";
+	static const char pairs[] = HEX2(0) HEX2(1) HEX2(2) HEX2(3) HEX2(4) HEX2(5) HEX2(6)
+		HEX2(7) HEX2(8) HEX2(9) HEX2(a) HEX2(b) HEX2(c) HEX2(d) HEX2(e) HEX2(f);
 	size_t i;
 
-	for (i = 0; i < hexlen / 2; i++) {
-		out[2 * i] = hex[bin[i] >> 4];
-		out[2 * i + 1] = hex[bin[i] & 15];
-	}
+	for (i = 0; i < hexlen / 2; i++)
+		memcpy(out + 2 * i, pairs + 2 * bin[i], 2);
 	out[hexlen] = '\0';
 }
 
@@ -62,9 +65,8 @@ void sha256_update(struct sha256_ctx *c, const void *data, size_t len)
 
 void sha256_field(struct sha256_ctx *c, const char *s)
 {
-	if (s)
-		sha256_update(c, s, strlen(s));
-	sha256_update(c, "", 1);
+	/* the string's own NUL is the separator */
+	sha256_update(c, s ? s : "", s ? strlen(s) + 1 : 1);
 }
 
 void sha256_final_hex(struct sha256_ctx *c, char *out, size_t hexlen)
