@@ -461,6 +461,7 @@ static void test_pipeline__consumer_error_stops_the_producer(void **state)
 	assert_int_equal(s.evidence, 4);
 	/* stopped within the batches in flight, not at the end of the report */
 	assert_true(f.emitted < 10000);
+	pbuf_release(&s.log);
 
 	/* the same through both paths, at a batch boundary and past it */
 	both_ways(3000, 0, 256, &ret, &err);
