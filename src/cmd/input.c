@@ -1,5 +1,6 @@
 #include "posture.h"
 #include "cmd/input.h"
+#include "cmd/pipeline.h"
 
 #include <sys/time.h>
 
@@ -111,7 +112,7 @@ void report_input_release(struct report_input *in)
 int report_input_parse(struct report_input *in, evidence_cb cb, void *payload,
 		       struct perr *err)
 {
-	int ret = parse_run(in->format, in->file.buf, in->file.len, &in->opts, cb, payload, err);
+	int ret = pipeline_parse(in->format, in->file.buf, in->file.len, &in->opts, cb, payload, err);
 
 	on_progress(in, in->file.len, in->file.len);
 	if (ret < 0)

@@ -25,7 +25,12 @@ struct report_input {
 int report_input_open(struct report_input *in, const char *path, const char *tool,
 		      bool progress, struct perr *err);
 void report_input_release(struct report_input *in);
-/* Parse it, sending evidence to cb; errors are prefixed with the file name. */
+/*
+ * Parse it, sending evidence to cb; errors are prefixed with the file name.
+ * The parser runs on a thread of its own (cmd/pipeline.h): cb and the
+ * opts' tool_seen, package_seen and warn hooks run on the calling thread,
+ * in report order; the progress and release hooks on the parser's.
+ */
 int report_input_parse(struct report_input *in, evidence_cb cb, void *payload,
 		       struct perr *err);
 

@@ -137,6 +137,123 @@ struct location *evidence_add_related(struct evidence *ev, struct arena *arena)
 	return &ev->related[ev->nrelated++];
 }
 
+/* The copy's strings: NULL stays NULL, anything else moves into arena. */
+static const char *copy_str(struct arena *arena, const char *s)
+{
+	return s ? arena_strdup(arena, s) : NULL;
+}
+
+static void copy_strlist(struct strlist *l, struct arena *arena)
+{
+	const char **v;
+	size_t i;
+
+	if (!l->n) {
+		memset(l, 0, sizeof(*l));
+		return;
+	}
+	v = arena_alloc(arena, st_mult(sizeof(*v), l->n));
+	for (i = 0; i < l->n; i++)
+		v[i] = copy_str(arena, l->v[i]);
+	l->v = v;
+	l->alloc = l->n;
+}
+
+static void copy_kvlist(struct kvlist *l, struct arena *arena)
+{
+	struct kv *v;
+	size_t i;
+
+	if (!l->n) {
+		memset(l, 0, sizeof(*l));
+		return;
+	}
+	v = arena_alloc(arena, st_mult(sizeof(*v), l->n));
+	for (i = 0; i < l->n; i++) {
+		v[i].key = copy_str(arena, l->v[i].key);
+		v[i].value = copy_str(arena, l->v[i].value);
+	}
+	l->v = v;
+	l->alloc = l->n;
+}
+
+/* loc already holds the source's members; replace what it points to. */
+static void copy_location(struct location *loc, struct arena *arena)
+{
+	loc->path = copy_str(arena, loc->path);
+	loc->snippet = copy_str(arena, loc->snippet);
+	loc->logical = copy_str(arena, loc->logical);
+	loc->url = copy_str(arena, loc->url);
+	loc->method = copy_str(arena, loc->method);
+	loc->param = copy_str(arena, loc->param);
+	loc->purl = copy_str(arena, loc->purl);
+	loc->name = copy_str(arena, loc->name);
+	loc->version = copy_str(arena, loc->version);
+	loc->ecosystem = copy_str(arena, loc->ecosystem);
+	copy_strlist(&loc->fixed_versions, arena);
+	loc->image = copy_str(arena, loc->image);
+	loc->layer = copy_str(arena, loc->layer);
+	loc->resource = copy_str(arena, loc->resource);
+	loc->provider = copy_str(arena, loc->provider);
+}
+
+/*
+ * A member added to struct evidence or struct location must be copied
+ * above and below: these sizes (x86-64, aarch64) make the build say so.
+ */
+#if UINTPTR_MAX == UINT64_MAX
+_Static_assert(sizeof(struct location) == 152, "a new location member: copy it in copy_location()");
+_Static_assert(sizeof(struct evidence) == 520, "a new evidence member: copy it in evidence_copy()");
+#endif
+
+void evidence_copy(struct evidence *out, const struct evidence *ev, struct arena *arena)
+{
+	size_t i;
+
+	*out = *ev;
+	out->tool = copy_str(arena, ev->tool);
+	out->tool_version = copy_str(arena, ev->tool_version);
+	out->format = copy_str(arena, ev->format);
+	out->rule_id = copy_str(arena, ev->rule_id);
+	out->rule_name = copy_str(arena, ev->rule_name);
+	out->title = copy_str(arena, ev->title);
+	out->description = copy_str(arena, ev->description);
+	out->remediation = copy_str(arena, ev->remediation);
+	out->help_uri = copy_str(arena, ev->help_uri);
+	out->severity_raw = copy_str(arena, ev->severity_raw);
+	out->confidence_raw = copy_str(arena, ev->confidence_raw);
+	out->cvss.version = copy_str(arena, ev->cvss.version);
+	out->cvss.vector = copy_str(arena, ev->cvss.vector);
+	copy_strlist(&out->vuln_ids, arena);
+	if (ev->ncwe) {
+		out->cwe = arena_alloc(arena, st_mult(sizeof(*out->cwe), ev->ncwe));
+		memcpy(out->cwe, ev->cwe, st_mult(sizeof(*out->cwe), ev->ncwe));
+	} else {
+		out->cwe = NULL;
+	}
+	out->cwe_alloc = ev->ncwe;
+	copy_location(&out->loc, arena);
+	if (ev->nrelated) {
+		out->related = arena_alloc(arena, st_mult(sizeof(*out->related), ev->nrelated));
+		for (i = 0; i < ev->nrelated; i++) {
+			out->related[i] = ev->related[i];
+			copy_location(&out->related[i], arena);
+		}
+	} else {
+		out->related = NULL;
+	}
+	out->related_alloc = ev->nrelated;
+	copy_strlist(&out->references, arena);
+	copy_strlist(&out->tags, arena);
+	copy_kvlist(&out->tool_fingerprints, arena);
+	out->suppression_kind = copy_str(arena, ev->suppression_kind);
+	out->suppression_justification = copy_str(arena, ev->suppression_justification);
+	out->baseline_state = copy_str(arena, ev->baseline_state);
+	out->secret_hash = copy_str(arena, ev->secret_hash);
+	copy_kvlist(&out->properties, arena);
+	out->fingerprint = copy_str(arena, ev->fingerprint);
+}
+
 static const char *const kind_names[] = {
 	[KIND_OTHER] = "other", [KIND_SAST] = "sast", [KIND_SCA] = "sca",
 	[KIND_SECRET] = "secret", [KIND_CONTAINER] = "container", [KIND_IAC] = "iac",

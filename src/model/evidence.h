@@ -156,6 +156,13 @@ struct location *evidence_add_related(struct evidence *ev, struct arena *arena);
  */
 void *arena_grow(struct arena *arena, void *old, size_t elem, size_t n, size_t *alloc);
 
+/*
+ * A deep copy of ev into out: every string, list and related location is
+ * copied into arena, so out lives as long as arena does and borrows
+ * nothing from ev. arena must have no cap (the copy cannot fail).
+ */
+void evidence_copy(struct evidence *out, const struct evidence *ev, struct arena *arena);
+
 const char *kind_name(enum kind k);
 int kind_parse(enum kind *out, const char *s);
 const char *severity_name(enum severity s);
