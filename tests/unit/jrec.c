@@ -349,6 +349,46 @@ static void test_jrec__lookahead_passes_over_strings(void **state)
 	pbuf_release(&want);
 }
 
+/*
+ * The scanner reads strings 16 (or 8) bytes at a time: an escape, a
+ * non-ASCII byte or invalid UTF-8 at every offset of a string of every
+ * length up to 40 must come out as the byte-wise reading gives it.
+ */
+static void test_jrec__strings_at_every_offset(void **state)
+{
+	static const struct jrec_format fmt = { .records = { "[*]", NULL } };
+	static const struct {
+		const char *in, *out;
+	} special[] = {
+		{ "\\n", "\n" }, { "\\\"", "\"" }, { "\\u00e9", "\xc3\xa9" }, { "\xc3\xa9", "\xc3\xa9" },
+		{ "\xff", "\xef\xbf\xbd" }, { "\\\\", "\\" }, { "\x7f", "\x7f" },
+	};
+	size_t i, before, after;
+
+	for (i = 0; i < sizeof(special) / sizeof(special[0]); i++) {
+		for (before = 0; before < 40; before += 3) {
+			for (after = 0; after < 24; after += 5) {
+				struct pbuf json = PBUF_INIT, want = PBUF_INIT;
+				struct perr err = PERR_INIT;
+				struct seen s = { 0 };
+
+				assert_int_equal(pbuf_addf(&json, "[{\"v\": \"%.*s%s%.*s\"}]", (int)before,
+							   "abcdefghijklmnopqrstuvwxyz0123456789ABCDEF",
+							   special[i].in, (int)after, "zyxwvutsrqponmlkjihgfedcba"), 0);
+				assert_int_equal(pbuf_addf(&want, "0[0]=%.*s%s%.*s:-:-;", (int)before,
+							   "abcdefghijklmnopqrstuvwxyz0123456789ABCDEF",
+							   special[i].out, (int)after, "zyxwvutsrqponmlkjihgfedcba"), 0);
+				assert_int_equal(both_modes(json.buf, json.len, &fmt, 0, &err), 1);
+				assert_int_equal(run_mode(json.buf, json.len, &fmt, false, &s, &err), 1);
+				assert_string_equal(s.log.buf, want.buf);
+				pbuf_release(&s.log);
+				pbuf_release(&json);
+				pbuf_release(&want);
+			}
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -363,6 +403,7 @@ int main(void)
 		cmocka_unit_test(test_jrec__threaded_matches_inline),
 		cmocka_unit_test(test_jrec__threaded_errors),
 		cmocka_unit_test(test_jrec__lookahead_passes_over_strings),
+		cmocka_unit_test(test_jrec__strings_at_every_offset),
 	};
 
 	return cmocka_run_group_tests_name("jrec", tests, NULL, NULL);
