@@ -120,6 +120,18 @@ int report_input_parse(struct report_input *in, evidence_cb cb, void *payload,
 	return ret;
 }
 
+int report_input_render(struct report_input *in, evidence_render_fn render,
+			evidence_text_cb emit, void *payload, struct perr *err)
+{
+	int ret = pipeline_render(in->format, in->file.buf, in->file.len, &in->opts, render, emit,
+				  payload, err);
+
+	on_progress(in, in->file.len, in->file.len);
+	if (ret < 0)
+		perr_prefix(err, "%s", in->file.path);
+	return ret;
+}
+
 void report_formats_print(FILE *out)
 {
 	const struct format *f;

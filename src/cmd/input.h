@@ -6,6 +6,7 @@
 #ifndef POSTURE_CMD_INPUT_H
 #define POSTURE_CMD_INPUT_H
 
+#include "cmd/pipeline.h"
 #include "parse/parse.h"
 #include "util/file.h"
 
@@ -33,6 +34,13 @@ void report_input_release(struct report_input *in);
  */
 int report_input_parse(struct report_input *in, evidence_cb cb, void *payload,
 		       struct perr *err);
+
+/*
+ * The same, for a caller that wants each evidence only as text: render()
+ * runs beside the parser, emit() on the calling thread, in report order.
+ */
+int report_input_render(struct report_input *in, evidence_render_fn render,
+			evidence_text_cb emit, void *payload, struct perr *err);
 
 /* For --list: print the known formats. */
 void report_formats_print(FILE *out);

@@ -3,18 +3,40 @@
 #include "cmd/cmd.h"
 #include "cmd/input.h"
 #include "out/evidence_json.h"
+#include "util/buf.h"
 #include "util/opt.h"
 
+#include <unistd.h>
+
+/* JSON Lines on stdout, 64 KiB at a time (each line as it comes on a terminal). */
 struct parse_out {
-	struct jw w;
+	struct pbuf lines;
+	bool tty;
 };
 
-static int print_evidence(const struct evidence *ev, void *payload, struct perr *err)
+#define PARSE_FLUSH_AT (64u << 10)
+
+static void flush_lines(struct parse_out *po)
+{
+	if (po->lines.len)
+		fwrite(po->lines.buf, 1, po->lines.len, stdout);
+	pbuf_reset(&po->lines);
+}
+
+/* On the parser's thread (cmd/pipeline.h): the evidence as one JSON object. */
+static void render_evidence(struct jw *w, const struct evidence *ev)
+{
+	out_evidence_json(w, ev, false);
+}
+
+static int print_line(const char *text, size_t len, void *payload, struct perr *err)
 {
 	struct parse_out *po = payload;
 
-	out_evidence_json(&po->w, ev, false);
-	jw_end_line(&po->w);
+	if (pbuf_add(&po->lines, text, len) < 0 || pbuf_addch(&po->lines, '\n') < 0)
+		return perr_set(err, P_ERROR, "out of memory");
+	if (po->lines.len >= PARSE_FLUSH_AT || po->tty)
+		flush_lines(po);
 	return 0;
 }
 
@@ -46,7 +68,8 @@ int cmd_parse(int argc, const char **argv, struct ctx *ctx)
 	}
 	if (!n)
 		return usage_error("parse: no report given (see 'posture parse --help')");
-	jw_init(&po.w, stdout, false);
+	pbuf_init(&po.lines, 0);
+	po.tty = isatty(fileno(stdout));
 	for (i = 0; i < n; i++) {
 		struct report_input in;
 
@@ -58,13 +81,15 @@ int cmd_parse(int argc, const char **argv, struct ctx *ctx)
 			if (n > 1)
 				printf("%s: ", argv[i]);
 			printf("%s\n", in.format->name);
-		} else if (report_input_parse(&in, print_evidence, &po, &err) < 0) {
+		} else if (report_input_render(&in, render_evidence, print_line, &po, &err) < 0) {
+			flush_lines(&po);
 			ret = perr_report(&err);
 		}
+		flush_lines(&po);
 		report_input_release(&in);
 		if (ret)
 			break;
 	}
-	jw_release(&po.w);
+	pbuf_release(&po.lines);
 	return ret;
 }

@@ -1,6 +1,7 @@
 #include "posture.h"
 #include "cmd/pipeline.h"
 #include "util/alloc.h"
+#include "util/buf.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -17,7 +18,7 @@
  */
 enum { BATCH_ITEMS = 256, BATCH_BYTES = 192 << 10, NBATCH = 16 };
 
-enum item_kind { ITEM_EVIDENCE, ITEM_TOOL, ITEM_PACKAGE, ITEM_WARN };
+enum item_kind { ITEM_EVIDENCE, ITEM_TEXT, ITEM_TOOL, ITEM_PACKAGE, ITEM_WARN };
 
 /* One thing the parser said, in report order; its strings live in the batch's arena. */
 struct item {
@@ -29,6 +30,10 @@ struct item {
 		} tool;
 		struct package_ref pkg;
 		const char *msg;
+		struct {
+			const char *s; /* an evidence as render() wrote it */
+			size_t len;
+		} text;
 	} u;
 };
 
@@ -40,6 +45,11 @@ struct batch {
 };
 
 struct pipeline {
+	/* render mode (pipeline_render): the producer's writer, the caller's reader */
+	evidence_render_fn render;
+	struct jw render_w;
+	evidence_text_cb emit;
+
 	pthread_mutex_t lock;
 	pthread_cond_t ready_cond; /* a batch is ready, or the producer is done */
 	pthread_cond_t free_cond;  /* a batch is free, or the consumer stopped */
@@ -122,9 +132,23 @@ static int put_evidence(const struct evidence *ev, void *payload, struct perr *e
 	struct item *it;
 
 	if (atomic_load_explicit(&p->stop, memory_order_relaxed) ||
-	    !(it = add_item(p, ITEM_EVIDENCE)))
+	    !(it = add_item(p, p->render ? ITEM_TEXT : ITEM_EVIDENCE)))
 		return perr_set(err, P_ERROR, "stopped: the reader of the evidence failed");
-	evidence_copy(&it->u.ev, ev, &p->cur->arena);
+	if (p->render) {
+		const char *text;
+		size_t len;
+		char *copy;
+
+		jw_mem_clear(&p->render_w);
+		p->render(&p->render_w, ev);
+		text = jw_mem(&p->render_w, &len);
+		copy = arena_alloc(&p->cur->arena, len);
+		memcpy(copy, text, len);
+		it->u.text.s = copy;
+		it->u.text.len = len;
+	} else {
+		evidence_copy(&it->u.ev, ev, &p->cur->arena);
+	}
 	item_added(p);
 	return 0;
 }
@@ -192,12 +216,16 @@ static void *produce(void *arg)
 	return NULL;
 }
 
-static int deliver(const struct parse_opts *caller, const struct item *it, evidence_cb cb,
+static int deliver(const struct pipeline *p, const struct item *it, evidence_cb cb,
 		   void *payload, struct perr *err)
 {
+	const struct parse_opts *caller = p->caller;
+
 	switch (it->kind) {
 	case ITEM_EVIDENCE:
 		return cb(&it->u.ev, payload, err);
+	case ITEM_TEXT:
+		return p->emit(it->u.text.s, it->u.text.len, payload, err);
 	case ITEM_TOOL:
 		caller->tool_seen(caller->tool_payload, it->u.tool.name, it->u.tool.version);
 		break;
@@ -237,8 +265,8 @@ static int consume(struct pipeline *p, evidence_cb cb, void *payload, size_t *fa
 		if (!b)
 			return 0;
 		for (i = 0; i < b->n; i++) {
-			ret = deliver(p->caller, &b->items[i], cb, payload, err);
-			if (b->items[i].kind == ITEM_EVIDENCE)
+			ret = deliver(p, &b->items[i], cb, payload, err);
+			if (b->items[i].kind == ITEM_EVIDENCE || b->items[i].kind == ITEM_TEXT)
 				nev++;
 			if (ret < 0) {
 				*failed_at = nev - 1;
@@ -312,9 +340,29 @@ static void pipeline_release(struct pipeline *p)
 	pthread_mutex_destroy(&p->lock);
 }
 
-int pipeline_parse(const struct format *fmt, const char *buf, size_t len,
-		   const struct parse_opts *opts, evidence_cb cb, void *payload,
-		   struct perr *err)
+/* render mode on one thread (no second thread to be had): render, then emit, each evidence */
+struct inline_render {
+	evidence_render_fn render;
+	evidence_text_cb emit;
+	void *payload;
+	struct jw w;
+};
+
+static int render_inline(const struct evidence *ev, void *payload, struct perr *err)
+{
+	struct inline_render *r = payload;
+	const char *text;
+	size_t len;
+
+	jw_mem_clear(&r->w);
+	r->render(&r->w, ev);
+	text = jw_mem(&r->w, &len);
+	return r->emit(text, len, r->payload, err);
+}
+
+static int run(const struct format *fmt, const char *buf, size_t len,
+	       const struct parse_opts *opts, evidence_render_fn render, evidence_text_cb emit,
+	       evidence_cb cb, void *payload, struct perr *err)
 {
 	static const struct parse_opts no_opts;
 	struct pipeline p;
@@ -340,6 +388,10 @@ int pipeline_parse(const struct format *fmt, const char *buf, size_t len,
 	p.len = len;
 	p.caller = opts;
 	p.opts = *opts;
+	p.render = render;
+	p.emit = emit;
+	if (render)
+		jw_init_mem(&p.render_w);
 	if (opts->tool_seen) {
 		p.opts.tool_seen = put_tool;
 		p.opts.tool_payload = &p;
@@ -354,7 +406,20 @@ int pipeline_parse(const struct format *fmt, const char *buf, size_t len,
 	}
 	if (pthread_create(&producer, NULL, produce, &p)) {
 		/* no second thread to be had: read as a single thread does */
+		if (render)
+			jw_release(&p.render_w);
 		pipeline_release(&p);
+		if (render) {
+			struct inline_render r;
+
+			r.render = render;
+			r.emit = emit;
+			r.payload = payload;
+			jw_init_mem(&r.w);
+			ret = parse_run(fmt, buf, len, opts, render_inline, &r, err);
+			jw_release(&r.w);
+			return ret;
+		}
 		return parse_run(fmt, buf, len, opts, cb, payload, err);
 	}
 	ret = consume(&p, cb, payload, &failed_at, err);
@@ -363,6 +428,22 @@ int pipeline_parse(const struct format *fmt, const char *buf, size_t len,
 		ret = name_the_place(&p, failed_at, err);
 	else if ((ret = p.ret) < 0)
 		*err = p.err;
+	if (render)
+		jw_release(&p.render_w);
 	pipeline_release(&p);
 	return ret;
+}
+
+int pipeline_parse(const struct format *fmt, const char *buf, size_t len,
+		   const struct parse_opts *opts, evidence_cb cb, void *payload,
+		   struct perr *err)
+{
+	return run(fmt, buf, len, opts, NULL, NULL, cb, payload, err);
+}
+
+int pipeline_render(const struct format *fmt, const char *buf, size_t len,
+		    const struct parse_opts *opts, evidence_render_fn render,
+		    evidence_text_cb emit, void *payload, struct perr *err)
+{
+	return run(fmt, buf, len, opts, render, emit, NULL, payload, err);
 }

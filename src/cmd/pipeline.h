@@ -20,11 +20,25 @@
 #ifndef POSTURE_CMD_PIPELINE_H
 #define POSTURE_CMD_PIPELINE_H
 
+#include "out/jw.h"
 #include "parse/parse.h"
 
 /* parse_run() with the parser on its own thread; same contract. */
 int pipeline_parse(const struct format *fmt, const char *buf, size_t len,
 		   const struct parse_opts *opts, evidence_cb cb, void *payload,
 		   struct perr *err);
+
+/*
+ * For a caller that wants each evidence only as text (posture parse): the
+ * parser's thread also renders it, render() writing into a memory jw of
+ * the pipeline's, and the calling thread gets the text, in report order,
+ * through emit() (the hooks as above). Rendering beside the parse spares
+ * the deep copy and moves the writing off the calling thread.
+ */
+typedef void (*evidence_render_fn)(struct jw *w, const struct evidence *ev);
+typedef int (*evidence_text_cb)(const char *text, size_t len, void *payload, struct perr *err);
+int pipeline_render(const struct format *fmt, const char *buf, size_t len,
+		    const struct parse_opts *opts, evidence_render_fn render,
+		    evidence_text_cb emit, void *payload, struct perr *err);
 
 #endif

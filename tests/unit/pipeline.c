@@ -473,6 +473,75 @@ static void test_pipeline__consumer_error_stops_the_producer(void **state)
 	assert_int_equal(ret, P_EIO);
 }
 
+/* Render mode (posture parse): the text is made on the parser's thread. */
+static void render_title(struct jw *w, const struct evidence *ev)
+{
+	jw_obj_open(w);
+	jw_kstr(w, "title", ev->title);
+	jw_kint(w, "line", ev->loc.start_line);
+	jw_obj_close(w);
+}
+
+static int on_text(const char *text, size_t len, void *payload, struct perr *err)
+{
+	struct seen *s = payload;
+
+	note_thread(s);
+	s->evidence++;
+	if (s->fail_at && s->evidence == s->fail_at)
+		return perr_set(err, P_EIO, "the writer failed at %zu", s->evidence);
+	assert_int_equal(pbuf_addf(&s->log, "X[%.*s];", (int)len, text), 0);
+	return 0;
+}
+
+/* The single-threaded reference: render inside the callback. */
+static int render_then_text(const struct evidence *ev, void *payload, struct perr *err)
+{
+	struct jw w;
+	const char *text;
+	size_t len;
+	int ret;
+
+	jw_init_mem(&w);
+	render_title(&w, ev);
+	text = jw_mem(&w, &len);
+	ret = on_text(text, len, payload, err);
+	jw_release(&w);
+	return ret;
+}
+
+static void test_pipeline__render_mode(void **state)
+{
+	static const size_t fail_at[] = { 0, 1, 700 };
+	size_t k;
+
+	for (k = 0; k < sizeof(fail_at) / sizeof(fail_at[0]); k++) {
+		struct fake f1 = { 1000, 0, 0 }, f2 = f1;
+		struct seen s1, s2;
+		struct parse_opts o1, o2;
+		struct perr e1 = PERR_INIT, e2 = PERR_INIT;
+		int r1, r2;
+
+		seen_init(&s1, fail_at[k]);
+		seen_init(&s2, fail_at[k]);
+		opts_init(&o1, &f1, &s1);
+		opts_init(&o2, &f2, &s2);
+		r1 = parse_run(&fake_format, "", 0, &o1, render_then_text, &s1, &e1);
+		r2 = pipeline_render(&fake_format, "", 0, &o2, render_title, on_text, &s2, &e2);
+		assert_int_equal(r1, r2);
+		assert_int_equal(r1, fail_at[k] ? P_EIO : 1000);
+		assert_int_equal(e1.code, e2.code);
+		assert_string_equal(e1.msg, e2.msg);
+		assert_non_null(s1.log.buf);
+		assert_non_null(s2.log.buf);
+		assert_string_equal(s1.log.buf, s2.log.buf);
+		assert_int_equal(s1.evidence, s2.evidence);
+		assert_false(s2.other_thread);
+		pbuf_release(&s1.log);
+		pbuf_release(&s2.log);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -482,6 +551,7 @@ int main(void)
 		cmocka_unit_test(test_pipeline__empty_report),
 		cmocka_unit_test(test_pipeline__parser_error_after_n_records),
 		cmocka_unit_test(test_pipeline__consumer_error_stops_the_producer),
+		cmocka_unit_test(test_pipeline__render_mode),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
