@@ -34,9 +34,9 @@ done
 jobs=$(nproc 2>/dev/null || echo 2)
 logs=$(mktemp -d)
 trap 'rm -rf "$log" "$logs"' EXIT
-scripts=$(for c in $CLI; do ls tests/cli/$c; done)
 # shellcheck disable=SC2086
-ls $scripts | xargs -P "$jobs" -I{} sh -c \
+scripts=$(cd tests/cli && for c in $CLI; do printf 'tests/cli/%s\n' $c; done)
+printf '%s\n' $scripts | xargs -P "$jobs" -I{} sh -c \
 	'O="$1" sh "$2" >"$3/$(basename "$2").log" 2>&1; echo $? >"$3/$(basename "$2").rc"' \
 	_ "$O" {} "$logs"
 for t in $scripts; do

@@ -3,25 +3,7 @@
 #include "cmd/cmd.h"
 #include "cmd/input.h"
 #include "out/evidence_json.h"
-#include "util/buf.h"
 #include "util/opt.h"
-
-#include <unistd.h>
-
-/* JSON Lines on stdout, 64 KiB at a time (each line as it comes on a terminal). */
-struct parse_out {
-	struct pbuf lines;
-	bool tty;
-};
-
-#define PARSE_FLUSH_AT (64u << 10)
-
-static void flush_lines(struct parse_out *po)
-{
-	if (po->lines.len)
-		fwrite(po->lines.buf, 1, po->lines.len, stdout);
-	pbuf_reset(&po->lines);
-}
 
 /* On the parser's thread (cmd/pipeline.h): the evidence as one JSON object. */
 static void render_evidence(struct jw *w, const struct evidence *ev)
@@ -29,14 +11,13 @@ static void render_evidence(struct jw *w, const struct evidence *ev)
 	out_evidence_json(w, ev, false);
 }
 
+/* On the calling thread: one line of JSON Lines, written 64 KiB at a time. */
 static int print_line(const char *text, size_t len, void *payload, struct perr *err)
 {
-	struct parse_out *po = payload;
+	struct jw *w = payload;
 
-	if (pbuf_add(&po->lines, text, len) < 0 || pbuf_addch(&po->lines, '\n') < 0)
-		return perr_set(err, P_ERROR, "out of memory");
-	if (po->lines.len >= PARSE_FLUSH_AT || po->tty)
-		flush_lines(po);
+	jw_rawn(w, text, len);
+	jw_end_line(w);
 	return 0;
 }
 
@@ -56,7 +37,7 @@ int cmd_parse(int argc, const char **argv, struct ctx *ctx)
 		"per result location, in report order. Touches no database. A FILE of\n"
 		"'-' reads standard input.",
 	};
-	struct parse_out po;
+	struct jw w;
 	struct perr err = PERR_INIT;
 	int n, i, ret = EXIT_OK;
 
@@ -68,8 +49,7 @@ int cmd_parse(int argc, const char **argv, struct ctx *ctx)
 	}
 	if (!n)
 		return usage_error("parse: no report given (see 'posture parse --help')");
-	pbuf_init(&po.lines, 0);
-	po.tty = isatty(fileno(stdout));
+	jw_init(&w, stdout, false);
 	for (i = 0; i < n; i++) {
 		struct report_input in;
 
@@ -81,15 +61,14 @@ int cmd_parse(int argc, const char **argv, struct ctx *ctx)
 			if (n > 1)
 				printf("%s: ", argv[i]);
 			printf("%s\n", in.format->name);
-		} else if (report_input_render(&in, render_evidence, print_line, &po, &err) < 0) {
-			flush_lines(&po);
+		} else if (report_input_render(&in, render_evidence, print_line, &w, &err) < 0) {
+			jw_flush(&w); /* the lines before the error, before its message */
 			ret = perr_report(&err);
 		}
-		flush_lines(&po);
 		report_input_release(&in);
 		if (ret)
 			break;
 	}
-	pbuf_release(&po.lines);
+	jw_release(&w);
 	return ret;
 }

@@ -1,7 +1,6 @@
 #include "posture.h"
 #include "cmd/pipeline.h"
 #include "util/alloc.h"
-#include "util/buf.h"
 
 #include <pthread.h>
 #include <stdatomic.h>

@@ -660,10 +660,15 @@ void jw_ktime(struct jw *w, const char *key, int64_t t)
 	jw_str(w, buf);
 }
 
-void jw_raw(struct jw *w, const char *json)
+void jw_rawn(struct jw *w, const char *json, size_t len)
 {
-	if (!json || !*json)
+	if (!json || !len)
 		jw_null(w);
 	else
-		scalar(w, json, strlen(json));
+		scalar(w, json, len);
+}
+
+void jw_raw(struct jw *w, const char *json)
+{
+	jw_rawn(w, json, json ? strlen(json) : 0);
 }

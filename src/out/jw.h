@@ -57,6 +57,8 @@ void jw_bool(struct jw *w, bool v);
 void jw_null(struct jw *w);
 /* Insert JSON text verbatim: only for JSON posture itself produced and stored. */
 void jw_raw(struct jw *w, const char *json);
+/* The same for json[0..len), which need not end in NUL. */
+void jw_rawn(struct jw *w, const char *json, size_t len);
 
 /*
  * A key written in the source ("tool"): quoted at compile time, with the
