@@ -75,6 +75,7 @@ static int run_cmd(const struct cmd *c, int argc, const char **argv, const char 
 	struct perr err = PERR_INIT;
 	int ret;
 
+	store_setup();
 	ctx.db_path = db;
 	ctx.progress = isatty(STDERR_FILENO);
 	if (ptime_now(&ctx.now, &err) < 0)

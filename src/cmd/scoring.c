@@ -4,6 +4,7 @@
 #include "cmd/upkeep.h"
 #include "engine/cvss.h"
 #include "model/ids.h"
+#include "parse/json.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/file.h"
@@ -460,11 +461,45 @@ static int64_t result_digest(const struct risk_result *r)
 	return (int64_t)h;
 }
 
+/* The earlier of *out and id's KEV dueDate. */
+static void kev_due_min(const struct scoring *sc, const char *id, const char **out)
+{
+	const struct scoring_kev *k = strmap_get(&sc->kev_entries, id);
+
+	if (k && k->has_due && (!*out || strcmp(k->due_date, *out) < 0))
+		*out = k->due_date;
+}
+
+/* kev_due_of() for vuln_ids that are not plain: through the JSON parser. */
+static bool kev_due_parsed(const struct scoring *sc, const char *ids, const char **out)
+{
+	struct arena a = ARENA_INIT;
+	struct perr err = PERR_INIT;
+	struct jnode *root;
+	const struct jnode *n;
+	bool ok = false;
+
+	*out = NULL;
+	if (json_parse_tree(&root, &a, ids, strlen(ids), &json_default_limits, &err) == 0 &&
+	    json_is(root, JARR)) {
+		ok = true;
+		json_for_each(n, root)
+			if (json_str(n))
+				kev_due_min(sc, json_str(n), out);
+	}
+	perr_clear(&err);
+	arena_release(&a);
+	return ok;
+}
+
 /*
  * The earliest KEV dueDate of the finding's ids, as store_sla_pending_each()
  * computes it in SQL (NULL when the policy ignores dueDates, or none is on
- * KEV). False when vuln_ids is not the plain array of plain strings ingest
- * writes: the SLA pass then takes the clock as before.
+ * KEV). Ids are read in place when vuln_ids is the plain array of plain
+ * strings ingest writes, else parsed as JSON (escapes, long ids). False
+ * when it is not a JSON array: the SLA pass then takes the clock as before.
+ * The SLA pass reads every clock against the catalog only when the catalog
+ * changes, so a clock written here must carry its dueDate.
  */
 static bool kev_due_of(const struct scoring *sc, const char *ids, const char **out)
 {
@@ -478,24 +513,21 @@ static bool kev_due_of(const struct scoring *sc, const char *ids, const char **o
 	if (*p++ != '[')
 		return false;
 	for (;;) {
-		const struct scoring_kev *k;
-
 		if (*p++ != '"' || !(end = strpbrk(p, "\\\"")) || *end != '"')
-			return false;
+			break;
 		len = (size_t)(end - p);
 		if (len >= sizeof(id))
-			return false;
+			break;
 		memcpy(id, p, len);
 		id[len] = '\0';
-		if ((k = strmap_get(&sc->kev_entries, id)) && k->has_due &&
-		    (!*out || strcmp(k->due_date, *out) < 0))
-			*out = k->due_date;
+		kev_due_min(sc, id, out);
 		p = end + 1;
 		if (*p == ']')
 			return !p[1];
 		if (*p++ != ',')
-			return false;
+			break;
 	}
+	return kev_due_parsed(sc, ids, out);
 }
 
 static bool same_text(const char *a, const char *b)

@@ -394,6 +394,18 @@ static int check_current(struct store *s, struct perr *err)
 			" run 'posture init' to bring it to the current schema", s->path, pending);
 }
 
+void store_setup(void)
+{
+	/*
+	 * No allocation statistics: SQLite takes a process-wide mutex around
+	 * every malloc and free to keep them, about 100 lock/unlock pairs per
+	 * ingested evidence. posture never asks for them (no soft heap limit).
+	 * SQLITE_MISUSE after the library has started is harmless: it keeps
+	 * its default.
+	 */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int store_open(struct store **out, const char *path, int flags, struct perr *err)
 {
 	struct store *s;

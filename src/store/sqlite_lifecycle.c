@@ -424,6 +424,55 @@ done:
 
 /* --- SLA clocks --- */
 
+/*
+ * The KEV dueDate part of "clock behind" needs every active finding's ids
+ * joined with the catalog, which no index can hold. A finding's clock
+ * takes its dueDate when it is computed (scoring does it with the catalog
+ * in memory), so a clock can only fall behind the catalog when the catalog
+ * changes or the policy starts or stops using dueDates: the whole check
+ * runs then, and meta.sla_kev_checked remembers for which catalog it ran.
+ * Otherwise only the clocks in findings_sla_pending are read.
+ */
+static int kev_check_due(struct store *s, bool kev_due_date, char mark[static 48], bool *due,
+			 struct perr *err)
+{
+	static const char sql[] =
+		"SELECT (SELECT coalesce(max(id), 0) FROM feed_imports WHERE feed = 'kev'),"
+		" (SELECT value FROM meta WHERE key = 'sla_kev_checked')";
+	sqlite3_stmt *st = store__prepare(s, sql, err);
+	const char *checked;
+	int rc;
+
+	if (!st)
+		return err->code;
+	rc = store__step(s, st);
+	if (rc == SQLITE_ROW) {
+		if (kev_due_date)
+			snprintf(mark, 48, "kev:%lld", (long long)sqlite3_column_int64(st, 0));
+		else
+			snprintf(mark, 48, "off");
+		checked = store__col_text(st, 1);
+		*due = !checked || strcmp(checked, mark);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return store__error(s, err, "read SLA clock state");
+	return 0;
+}
+
+static int kev_checked(struct store *s, const char *mark, struct perr *err)
+{
+	static const char sql[] =
+		"INSERT INTO meta (key, value) VALUES ('sla_kev_checked', ?1)"
+		" ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+	sqlite3_stmt *st = store__prepare(s, sql, err);
+
+	if (!st)
+		return err->code;
+	store__bind_text(st, 1, mark);
+	return store__step_done(s, st, err, "record SLA clock state");
+}
+
 int store_sla_pending_each(struct store *s, bool kev_due_date, sla_pending_cb cb, void *payload,
 			   struct perr *err)
 {
@@ -431,27 +480,42 @@ int store_sla_pending_each(struct store *s, bool kev_due_date, sla_pending_cb cb
 	 * Clocks behind what they were computed from: the tier, a reopen
 	 * (recurrence), a risk acceptance (paused), the KEV dueDate.
 	 */
-	static const char sql[] =
-		"SELECT id, tier, status, recurrence, first_seen, kev_due,"
-		" coalesce(sla_start, 0), coalesce(sla_due, 0), coalesce(sla_paused_at, 0),"
-		" coalesce(tier_at, 0), sla_tier, sla_recurrence, sla_kev_due,"
-		" (SELECT coalesce(max(e.at), 0) FROM events e WHERE e.finding_id = p.id"
-		"  AND e.to_value = p.status AND e.type <> 'tier_changed') FROM"
-		" (SELECT f.*, CASE WHEN ?1 AND f.vuln_ids <> '[]' THEN (SELECT min(k.due_date) FROM json_each(f.vuln_ids) j"
-		"   JOIN kev_entries k ON k.cve = j.value) END AS kev_due FROM findings f"
-		"  WHERE f.tier IS NOT NULL AND f.status IN ('open', 'triaged', 'in_progress', 'reopened',"
-		"   'risk_accepted')) p"
-		" WHERE sla_tier IS NOT tier OR sla_recurrence IS NOT recurrence"
-		"  OR (status = 'risk_accepted') <> (sla_paused_at IS NOT NULL)"
-		"  OR sla_kev_due IS NOT kev_due"
-		" ORDER BY id";
+#define PENDING_COLUMNS \
+	"SELECT id, tier, status, recurrence, first_seen, kev_due," \
+	" coalesce(sla_start, 0), coalesce(sla_due, 0), coalesce(sla_paused_at, 0)," \
+	" coalesce(tier_at, 0), sla_tier, sla_recurrence, sla_kev_due," \
+	" (SELECT coalesce(max(e.at), 0) FROM events e WHERE e.finding_id = p.id" \
+	"  AND e.to_value = p.status AND e.type <> 'tier_changed') FROM" \
+	" (SELECT f.*, CASE WHEN ?1 AND f.vuln_ids <> '[]' THEN (SELECT min(k.due_date) FROM json_each(f.vuln_ids) j" \
+	"   JOIN kev_entries k ON k.cve = j.value) END AS kev_due FROM findings f"
+#define PENDING_ACTIVE \
+	" WHERE f.tier IS NOT NULL AND f.status IN ('open', 'triaged', 'in_progress', 'reopened'," \
+	"  'risk_accepted')"
+#define PENDING_BEHIND \
+	"sla_tier IS NOT tier OR sla_recurrence IS NOT recurrence" \
+	" OR (status = 'risk_accepted') <> (sla_paused_at IS NOT NULL)"
+	static const char all[] =
+		PENDING_COLUMNS PENDING_ACTIVE ") p"
+		" WHERE " PENDING_BEHIND " OR sla_kev_due IS NOT kev_due ORDER BY id";
+	/* findings_sla_pending's own WHERE, so that the planner takes it */
+	static const char indexed[] =
+		PENDING_COLUMNS " INDEXED BY findings_sla_pending" PENDING_ACTIVE
+		" AND (f.sla_tier IS NOT f.tier OR f.sla_recurrence IS NOT f.recurrence"
+		" OR (f.status = 'risk_accepted') <> (f.sla_paused_at IS NOT NULL))) p ORDER BY id";
+#undef PENDING_COLUMNS
+#undef PENDING_ACTIVE
+#undef PENDING_BEHIND
+	char mark[48];
+	bool kev_due = false;
 	struct sla_pending *v = NULL;
 	struct arena a;
 	size_t n = 0, alloc = 0, i;
-	sqlite3_stmt *st = store__prepare(s, sql, err);
-	int rc, ret = 0;
+	sqlite3_stmt *st;
+	int rc, ret;
 
-	if (!st)
+	if ((ret = kev_check_due(s, kev_due_date, mark, &kev_due, err)) < 0)
+		return ret;
+	if (!(st = store__prepare(s, kev_due ? all : indexed, err)))
 		return err->code;
 	arena_init(&a, 0);
 	sqlite3_bind_int(st, 1, kev_due_date ? 1 : 0);
@@ -483,6 +547,8 @@ int store_sla_pending_each(struct store *s, bool kev_due_date, sla_pending_cb cb
 		ret = store__error(s, err, "read SLA clocks");
 	for (i = 0; i < n && ret >= 0; i++)
 		ret = cb(&v[i], payload, err);
+	if (ret >= 0 && kev_due)
+		ret = kev_checked(s, mark, err);
 	xfree(v);
 	arena_release(&a);
 	return ret;
@@ -596,13 +662,30 @@ int store_lineage_each(struct store *s, int64_t finding_id, lineage_row_cb cb, v
 	return ret;
 }
 
+/* 1 when some component has a downstream one, 0 when none, else an error. */
+static int any_lineage(struct store *s, struct perr *err)
+{
+	static const char sql[] = "SELECT EXISTS (SELECT 1 FROM component_downstream)";
+	sqlite3_stmt *st = store__prepare(s, sql, err);
+	int rc, any = 0;
+
+	if (!st)
+		return err->code;
+	if ((rc = store__step(s, st)) == SQLITE_ROW)
+		any = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return store__error(s, err, "read component links");
+	return any;
+}
+
 int store_fixed_lineage(struct store *s, struct lineage_row **out, size_t *n_out, struct perr *err)
 {
 	static const char sql[] =
 		"SELECT l.finding_id, l.downstream_id, l.origin_id, coalesce(l.code_fixed_at, 0),"
 		" coalesce(l.last_scan, 0), coalesce(l.present, -1), coalesce(l.same_finding_id, 0)"
-		" FROM findings f JOIN finding_lineage l ON l.finding_id = f.id"
-		" WHERE f.status = 'fixed' ORDER BY l.finding_id";
+		" FROM findings f INDEXED BY findings_fixed CROSS JOIN finding_lineage l"
+		" ON l.finding_id = f.id WHERE f.status = 'fixed' ORDER BY l.finding_id";
 	sqlite3_stmt *st = store__prepare(s, sql, err);
 	struct lineage_row *v = NULL;
 	size_t n = 0, alloc = 0;
@@ -612,6 +695,14 @@ int store_fixed_lineage(struct store *s, struct lineage_row **out, size_t *n_out
 	*n_out = 0;
 	if (!st)
 		return err->code;
+	/*
+	 * Without links there is no lineage: asked first, because the
+	 * planner otherwise reads every evidence row to find none.
+	 */
+	if ((rc = any_lineage(s, err)) <= 0) {
+		sqlite3_reset(st);
+		return rc;
+	}
 	while ((rc = store__step(s, st)) == SQLITE_ROW) {
 		ALLOC_GROW(v, n + 1, alloc);
 		memset(&v[n], 0, sizeof(v[n]));

@@ -21,6 +21,12 @@ enum {
 	STORE_CREATE = 2, /* create the file when it does not exist */
 };
 
+/*
+ * Process-wide library settings, once, before the first store_open (main
+ * calls it; a program that does not only runs a little slower).
+ */
+void store_setup(void);
+
 int store_open(struct store **out, const char *path, int flags, struct perr *err);
 /* Close and free (NULL is fine); reports a failure to close cleanly. */
 int store_close(struct store *s, struct perr *err);

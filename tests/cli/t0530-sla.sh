@@ -20,6 +20,14 @@ load() {
 	posture ingest --app shop "$L/deps.json" >/dev/null
 }
 
+# clocks in findings_sla_pending (its own WHERE, so that SQLite may use it)
+pending() {
+	q "SELECT count(*) FROM findings INDEXED BY findings_sla_pending WHERE tier IS NOT NULL
+		AND status IN ('open', 'triaged', 'in_progress', 'reopened', 'risk_accepted')
+		AND (sla_tier IS NOT tier OR sla_recurrence IS NOT recurrence
+		     OR (status = 'risk_accepted') <> (sla_paused_at IS NOT NULL))"
+}
+
 # a KEV catalog that lists CVE-2020-14343, due 2026-01-25
 kev() {
 	sed -e "s/CVE-2024-57727/CVE-2020-14343/" -e "s/\"2025-03-06\"/\"2026-01-25\"/" \
@@ -97,6 +105,28 @@ test_expect_success 'a reopen starts a new clock; a risk acceptance pauses it' '
 	test "$(due 1)" = "1 2026-03-31 00:00:00" &&
 	POSTURE_NOW=2026-03-02T00:00:00Z posture sla >/dev/null &&
 	test "$(due 2)" = "2 2026-03-11 00:00:00"
+'
+
+test_expect_success 'clocks follow a new KEV dueDate and a policy switch, not only a new tier' '
+	load &&
+	kev &&
+	POSTURE_NOW=2026-01-20T00:00:00Z posture feeds import kev kev.json >/dev/null &&
+	test "$(due 2)" = "2 2026-01-25 00:00:00" &&
+	test "$(q "SELECT value FROM meta WHERE key = '"'"'sla_kev_checked'"'"'")" = kev:1 &&
+	sed "s/\"2026-01-25\"/\"2026-01-24\"/" kev.json >kev2.json &&
+	POSTURE_NOW=2026-01-21T00:00:00Z posture feeds import kev kev2.json >/dev/null &&
+	test "$(q "SELECT tier FROM findings WHERE id = 2")" = critical &&
+	test "$(due 2)" = "2 2026-01-24 00:00:00" &&
+	printf "kev_due_date: false\n" >posture-policy.yaml &&
+	POSTURE_NOW=2026-01-22T00:00:00Z posture sla >/dev/null &&
+	test "$(q "SELECT count(*) FROM findings WHERE sla_kev_due IS NOT NULL")" = 0 &&
+	test "$(q "SELECT value FROM meta WHERE key = '"'"'sla_kev_checked'"'"'")" = off
+'
+
+test_expect_success 'after upkeep no clock is pending: the partial index is empty' '
+	load &&
+	test "$(pending)" = 0 &&
+	test "$(q "SELECT count(*) FROM findings WHERE sla_due IS NOT NULL")" = 3
 '
 
 test_expect_success 'bad options exit 2' '
