@@ -8,6 +8,9 @@
 # Whatever ingest does on top of this is posture's own cost; this part is
 # the schema's. Prints figures, asserts nothing. Needs the sqlite3 shell.
 #
+# It then stores the same rows into a bare schema (bare_db below) for the
+# least SQLite itself can do with them.
+#
 # usage: bench/store-floor.sh [N]     (default 200,000 findings)
 #        CALLGRIND=M bench/store-floor.sh   also counts instructions per
 #        finding for M findings (load-independent; needs valgrind)
@@ -65,6 +68,35 @@ fresh_db() {
 	"$POSTURE" --db "$1" init --no-example >/dev/null
 }
 
+# The same tables with only the indexes finding a problem again needs (the
+# finding by fingerprint, its evidence, its events, correlation keys by
+# key), no foreign keys, no other table: the least any schema holding these
+# rows can cost in SQLite on this machine.
+bare_db() {
+	rm -f "$1" "$1-wal" "$1-shm"
+	sqlite3 "$1" >/dev/null <<EOSQL
+PRAGMA page_size = 16384;
+PRAGMA journal_mode = WAL;
+CREATE TABLE apps (id INTEGER PRIMARY KEY, name TEXT, created_at INTEGER);
+CREATE TABLE scans (id INTEGER PRIMARY KEY, app_id INTEGER, format TEXT, scanned_at INTEGER,
+	ingested_at INTEGER);
+CREATE TABLE findings (id INTEGER PRIMARY KEY, app_id INTEGER NOT NULL, fingerprint TEXT NOT NULL,
+	kind TEXT, rule_id TEXT, title TEXT, path TEXT, severity INTEGER, status TEXT, risk INTEGER,
+	tier TEXT, first_seen INTEGER, last_seen INTEGER, sla_due INTEGER, last_scan_id INTEGER,
+	seen_scan_id INTEGER, vuln_ids TEXT, cwe TEXT, UNIQUE (app_id, fingerprint));
+CREATE TABLE evidence (id INTEGER PRIMARY KEY, finding_id INTEGER NOT NULL, ekey TEXT NOT NULL,
+	tool TEXT, app_id INTEGER, present INTEGER, first_scan_id INTEGER, last_scan_id INTEGER,
+	first_seen INTEGER, last_seen INTEGER, severity INTEGER, record TEXT,
+	UNIQUE (finding_id, ekey));
+CREATE TABLE events (id INTEGER PRIMARY KEY, finding_id INTEGER, at INTEGER, type TEXT,
+	to_value TEXT, scan_id INTEGER);
+CREATE INDEX events_finding ON events (finding_id, at);
+CREATE TABLE correlation_keys (app_id INTEGER, key TEXT, finding_id INTEGER, tool TEXT,
+	start_line INTEGER, end_line INTEGER,
+	PRIMARY KEY (app_id, key, finding_id, tool, start_line, end_line)) WITHOUT ROWID;
+EOSQL
+}
+
 fresh_db "$tmp/floor.db"
 rows_sql "$N" >"$tmp/rows.sql"
 rows_sql "$N" gen >"$tmp/gen.sql"
@@ -78,6 +110,15 @@ awk -v n="$N" 'NR == FNR { gen = $2 + $3; next }
 		printf "store floor, %d findings: %.2f s wall, %.2f s cpu (%.2f s of it generating values),", n, $1, all, gen
 		printf " %.0f findings/s of cpu, peak RSS %.1f MiB\n", rate, $4 / 1024
 	}' "$tmp/gentime" "$tmp/time"
+
+bare_db "$tmp/bare.db"
+/usr/bin/time -f "%e %U %S %M" -o "$tmp/bare" sqlite3 "$tmp/bare.db" <"$tmp/rows.sql" >/dev/null
+awk -v n="$N" 'NR == FNR { gen = $2 + $3; next }
+	{
+		cpu = $2 + $3 - gen
+		printf "bare floor (same rows, 4 indexes, no foreign keys), %d findings: %.2f s wall,", n, $1
+		printf " %.2f s cpu less generating, %.0f findings/s of cpu\n", cpu, (cpu > 0 ? n / cpu : 0)
+	}' "$tmp/gentime" "$tmp/bare"
 
 if [ -n "${CALLGRIND:-}" ] && command -v valgrind >/dev/null 2>&1; then
 	count() { # FILE DB: instructions of the sqlite3 shell running FILE
