@@ -36,6 +36,8 @@ static void on_warn(void *payload, const char *msg)
 {
 	struct report_input *in = payload;
 
+	if (in->before_warn)
+		in->before_warn(in->before_warn_payload);
 	pwarn("%s: %s", in->file.path, msg);
 }
 

@@ -16,6 +16,13 @@ struct report_input {
 	struct parse_opts opts;
 	bool progress;
 	int64_t started_ms;
+	/*
+	 * Called on the calling thread before a warning is printed: a caller
+	 * that buffers what it writes to stdout flushes it, so that a warning
+	 * comes after the output before it when both go to one pipe.
+	 */
+	void (*before_warn)(void *payload);
+	void *before_warn_payload;
 };
 
 /*

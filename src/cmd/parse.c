@@ -21,6 +21,13 @@ static int print_line(const char *text, size_t len, void *payload, struct perr *
 	return 0;
 }
 
+/* Before a warning: the lines so far go out first (one pipe for both). */
+static void flush_lines(void *payload)
+{
+	jw_flush(payload);
+	fflush(stdout);
+}
+
 int cmd_parse(int argc, const char **argv, struct ctx *ctx)
 {
 	const char *tool = NULL;
@@ -53,16 +60,19 @@ int cmd_parse(int argc, const char **argv, struct ctx *ctx)
 	for (i = 0; i < n; i++) {
 		struct report_input in;
 
+		flush_lines(&w); /* the previous file's lines before this one's messages */
 		if (report_input_open(&in, argv[i], tool, ctx->progress, &err) < 0) {
 			ret = perr_report(&err);
 			break;
 		}
+		in.before_warn = flush_lines;
+		in.before_warn_payload = &w;
 		if (detect) {
 			if (n > 1)
 				printf("%s: ", argv[i]);
 			printf("%s\n", in.format->name);
 		} else if (report_input_render(&in, render_evidence, print_line, &w, &err) < 0) {
-			jw_flush(&w); /* the lines before the error, before its message */
+			flush_lines(&w); /* the lines before the error, before its message */
 			ret = perr_report(&err);
 		}
 		report_input_release(&in);

@@ -42,4 +42,18 @@ for expected in "$FIXTURES"/*/*.expected.jsonl "$FIXTURES"/*/*.expected.err; do
 	esac
 done
 
+# stdout and stderr on one pipe (a CI log): each file's warning or error
+# comes after the lines of the files before it, although lines are
+# written in blocks
+S=$FIXTURES/sarif
+test_expect_success 'warnings and errors keep their place among the lines on one pipe' '
+	posture parse "$S/codeql-csharp-packs.sarif" "$S/codeql-extensions.sarif" >out 2>&1 &&
+	sed -n 6p out | grep -q "^posture: warning: .*codeql-extensions.sarif: runs\[0\]: tool error" &&
+	test "$(head -n 5 out | grep -c "\"tool_version\":\"2.20.1\"")" = 5 &&
+	test "$(wc -l <out)" = 10 &&
+	test_expect_code 2 posture parse "$S/codeql-csharp-packs.sarif" "$S/truncated.bad.sarif" >out 2>&1 &&
+	test "$(wc -l <out)" = 6 &&
+	sed -n 6p out | grep -q "^posture: error: .*truncated.bad.sarif"
+'
+
 test_done
