@@ -59,23 +59,26 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_FINDING_SEEN] =
 		"UPDATE findings SET last_seen = max(last_seen, ?3),"
 		" severity = max(severity, ?4), fixed_at = nullif(?6, 0),"
-		" recurrence = recurrence + ?7,"
 		" scan_dupes = CASE WHEN seen_scan_id = ?2 THEN scan_dupes + 1 ELSE 0 END,"
 		" seen_scan_id = ?2, last_scan_id = CASE WHEN ?8 THEN ?2 ELSE last_scan_id END"
 		" WHERE id = ?1",
 	[S_FINDING_SEEN_FIRST] =
 		"UPDATE findings SET first_seen = min(first_seen, ?3), last_seen = max(last_seen, ?3),"
 		" severity = max(severity, ?4), fixed_at = nullif(?6, 0),"
-		" recurrence = recurrence + ?7,"
 		" scan_dupes = CASE WHEN seen_scan_id = ?2 THEN scan_dupes + 1 ELSE 0 END,"
 		" seen_scan_id = ?2, last_scan_id = CASE WHEN ?8 THEN ?2 ELSE last_scan_id END"
 		" WHERE id = ?1",
 	/*
-	 * status is indexed twice (findings_app, findings_owner): an UPDATE
-	 * that names it rewrites both index entries even when the value stays,
-	 * so the rare change goes through a statement of its own.
+	 * status is indexed twice (findings_app, findings_owner) and, like
+	 * recurrence, named by partial indexes (findings_sla_pending,
+	 * findings_fixed): an UPDATE that names a column rewrites or rechecks
+	 * those entries even when the value stays, so the rare change (a
+	 * reopen: a new status, recurrence + 1) goes through a statement of
+	 * its own.
 	 */
-	[S_FINDING_SEEN_STATUS] = "UPDATE findings SET status = ?2 WHERE id = ?1 AND status IS NOT ?2",
+	[S_FINDING_SEEN_STATUS] =
+		"UPDATE findings SET status = ?2, recurrence = recurrence + ?3 WHERE id = ?1"
+		" AND (status IS NOT ?2 OR ?3)",
 	[S_EVIDENCE_INSERT] =
 		"INSERT INTO evidence (finding_id, ekey, tool, app_id, component_id, present,"
 		" first_scan_id, last_scan_id, first_seen, last_seen, severity, record)"
@@ -815,16 +818,16 @@ int store_finding_seen(struct store *s, const struct finding_seen *f, struct per
 	sqlite3_bind_int64(st, 3, f->at);
 	sqlite3_bind_int(st, 4, f->severity);
 	sqlite3_bind_int64(st, 6, f->fixed_at);
-	sqlite3_bind_int(st, 7, f->reopened ? 1 : 0);
 	sqlite3_bind_int(st, 8, f->latest);
 	if ((ret = store__step_done(s, st, err, "update finding")) < 0)
 		return ret;
-	if (f->cur && f->cur->status == f->status)
+	if (f->cur && f->cur->status == f->status && !f->reopened)
 		return 0;
 	if (!(st = stmt(s, S_FINDING_SEEN_STATUS, err)))
 		return err->code;
 	sqlite3_bind_int64(st, 1, f->id);
 	store__bind_text(st, 2, status_name(f->status));
+	sqlite3_bind_int(st, 3, f->reopened ? 1 : 0);
 	return store__step_done(s, st, err, "update finding status");
 }
 

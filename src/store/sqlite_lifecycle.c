@@ -499,7 +499,9 @@ int store_sla_pending_each(struct store *s, bool kev_due_date, sla_pending_cb cb
 		" WHERE " PENDING_BEHIND " OR sla_kev_due IS NOT kev_due ORDER BY id";
 	/* findings_sla_pending's own WHERE, so that the planner takes it */
 	static const char indexed[] =
-		PENDING_COLUMNS " INDEXED BY findings_sla_pending" PENDING_ACTIVE
+		PENDING_COLUMNS " INDEXED BY findings_sla_pending WHERE f.tier IS NOT NULL"
+		" AND (f.status = 'open' OR f.status = 'triaged' OR f.status = 'in_progress'"
+		" OR f.status = 'reopened' OR f.status = 'risk_accepted')"
 		" AND (f.sla_tier IS NOT f.tier OR f.sla_recurrence IS NOT f.recurrence"
 		" OR (f.status = 'risk_accepted') <> (f.sla_paused_at IS NOT NULL))) p ORDER BY id";
 #undef PENDING_COLUMNS

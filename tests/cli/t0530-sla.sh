@@ -23,7 +23,8 @@ load() {
 # clocks in findings_sla_pending (its own WHERE, so that SQLite may use it)
 pending() {
 	q "SELECT count(*) FROM findings INDEXED BY findings_sla_pending WHERE tier IS NOT NULL
-		AND status IN ('open', 'triaged', 'in_progress', 'reopened', 'risk_accepted')
+		AND (status = 'open' OR status = 'triaged' OR status = 'in_progress'
+		     OR status = 'reopened' OR status = 'risk_accepted')
 		AND (sla_tier IS NOT tier OR sla_recurrence IS NOT recurrence
 		     OR (status = 'risk_accepted') <> (sla_paused_at IS NOT NULL))"
 }
