@@ -44,15 +44,21 @@ static int too_big(struct json_builder *b)
 			b->lim->max_tree >> 20);
 }
 
+/* The string length limit; 0 or the error code. */
+static int check_string(struct json_builder *b, size_t len)
+{
+	if (len > b->lim->max_string)
+		return perr_set(b->err, P_ELIMIT, "string of %zu bytes exceeds the %zu MiB limit",
+				len, b->lim->max_string >> 20);
+	return 0;
+}
+
 static char *copy_text(struct json_builder *b, const char *s, size_t len, size_t *outlen)
 {
 	char *p;
 
-	if (len > b->lim->max_string) {
-		perr_set(b->err, P_ELIMIT, "string of %zu bytes exceeds the %zu MiB limit",
-			 len, b->lim->max_string >> 20);
+	if (check_string(b, len))
 		return NULL;
-	}
 	if (b->clean || utf8_is_clean(s, len)) {
 		b->clean = false;
 		p = arena_alloc(b->arena, len + 1);
@@ -71,20 +77,26 @@ static char *copy_text(struct json_builder *b, const char *s, size_t len, size_t
 	return p;
 }
 
-static struct jnode *add_node(struct json_builder *b, enum jtype t)
+/*
+ * A new node with `extra` bytes behind it for its text (one bump of the
+ * arena for both: a record has dozens of scalars). Every field is set
+ * here rather than through arena_zalloc's memset.
+ */
+static struct jnode *add_node(struct json_builder *b, enum jtype t, size_t extra)
 {
 	struct jnode *n, *parent;
 
-	if (b->arena->used_total - b->base > b->lim->max_tree) {
-		too_big(b);
-		return NULL;
-	}
-	n = arena_zalloc(b->arena, sizeof(*n));
+	n = arena_alloc(b->arena, sizeof(*n) + extra);
 	if (!n) {
 		too_big(b);
 		return NULL;
 	}
 	n->type = t;
+	n->boolean = false;
+	n->key = NULL;
+	n->str = NULL;
+	n->len = 0;
+	n->first = n->last = n->next = NULL;
 	if (!b->depth) {
 		b->root = n;
 		return n;
@@ -103,18 +115,45 @@ static struct jnode *add_node(struct json_builder *b, enum jtype t)
 	return n;
 }
 
+static bool tree_full(struct json_builder *b)
+{
+	if (b->arena->used_total - b->base > b->lim->max_tree) {
+		too_big(b);
+		return true;
+	}
+	return false;
+}
+
 int json__b_scalar(struct json_builder *b, enum jtype t, const char *s, size_t len, bool v)
 {
-	struct jnode *n = add_node(b, t);
+	struct jnode *n;
+	char *text;
+	bool clean;
 
-	if (!n)
+	if (tree_full(b))
 		return b->err->code;
-	n->boolean = v;
-	if (t == JSTR || t == JNUM) {
-		n->str = copy_text(b, s, len, &n->len);
-		if (!n->str)
+	if (t != JSTR && t != JNUM) {
+		if (!(n = add_node(b, t, 0)))
 			return b->err->code;
+		n->boolean = v;
+		return 0;
 	}
+	if (check_string(b, len))
+		return b->err->code;
+	/* a number's text is ASCII digits and signs, whoever lexed it */
+	clean = t == JNUM || b->clean || utf8_is_clean(s, len);
+	b->clean = false;
+	if (!(n = add_node(b, t, clean ? len + 1 : utf8_sanitized_max(len))))
+		return b->err->code;
+	text = (char *)(n + 1);
+	if (clean) {
+		memcpy(text, s, len);
+		text[len] = '\0';
+		n->len = len;
+	} else {
+		n->len = utf8_sanitize(text, s, len);
+	}
+	n->str = text;
 	return 0;
 }
 
@@ -183,16 +222,26 @@ static inline bool same_name(const char *a, const char *b, size_t len)
 	return !memcmp(a, b, len);
 }
 
-/* The shared copy of a clean name, made on first sight; NULL when the table is full. */
+/*
+ * The shared copy of a clean name, made on first sight; NULL when the
+ * table is full. Records repeat their names in the same order, so the
+ * slot that followed the previous name last time is tried before hashing.
+ */
 static const char *intern(struct json_intern *in, const char *s, size_t len)
 {
-	uint32_t h = name_hash(s, len);
+	struct json_interned *guess = &in->slot[in->slot[in->last].next];
+	uint32_t h;
 	size_t i;
 	char *copy;
 
+	if (guess->len == len && guess->s && same_name(guess->s, s, len)) {
+		in->last = (size_t)(guess - in->slot);
+		return guess->s;
+	}
+	h = name_hash(s, len);
 	for (i = h & (JSON_INTERN_SLOTS - 1); in->slot[i].s; i = (i + 1) & (JSON_INTERN_SLOTS - 1))
 		if (in->slot[i].len == len && same_name(in->slot[i].s, s, len))
-			return in->slot[i].s;
+			goto found;
 	if (in->n >= JSON_INTERN_MAX || !(copy = arena_alloc(&in->arena, len + 1)))
 		return NULL;
 	memcpy(copy, s, len);
@@ -200,7 +249,10 @@ static const char *intern(struct json_intern *in, const char *s, size_t len)
 	in->slot[i].s = copy;
 	in->slot[i].len = len;
 	in->n++;
-	return copy;
+found:
+	in->slot[in->last].next = i;
+	in->last = i;
+	return in->slot[i].s;
 }
 
 int json__b_key(struct json_builder *b, const char *s, size_t len)
@@ -224,7 +276,7 @@ int json__b_open(struct json_builder *b, enum jtype t)
 	if (b->depth >= b->lim->max_depth)
 		return perr_set(b->err, P_ELIMIT, "nesting deeper than %zu levels",
 				b->lim->max_depth);
-	if (!(n = add_node(b, t)))
+	if (tree_full(b) || !(n = add_node(b, t, 0)))
 		return b->err->code;
 	b->stack[b->depth++] = n;
 	return 0;

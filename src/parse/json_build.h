@@ -16,6 +16,7 @@
 struct json_interned {
 	const char *s;
 	size_t len;
+	size_t next;            /* the slot of the name that followed this one last time */
 };
 
 #define JSON_INTERN_SLOTS 1024 /* a power of two */
@@ -25,6 +26,7 @@ struct json_interned {
 struct json_intern {
 	struct arena arena;
 	size_t n;
+	size_t last;            /* the slot of the name interned last */
 	struct json_interned slot[JSON_INTERN_SLOTS];
 };
 
