@@ -32,6 +32,13 @@ static void on_release(void *payload, size_t from, size_t to)
 	pfile_drop(&in->file, from, to);
 }
 
+static size_t on_read(void *payload, size_t from, char *dst, size_t n)
+{
+	struct report_input *in = payload;
+
+	return pfile_read(&in->file, from, dst, n);
+}
+
 static void on_warn(void *payload, const char *msg)
 {
 	struct report_input *in = payload;
@@ -52,6 +59,8 @@ int report_input_open(struct report_input *in, const char *path, const char *too
 	in->progress = progress;
 	in->opts.stream.progress = on_progress;
 	in->opts.stream.release = on_release;
+	if (in->file.fd >= 0)
+		in->opts.stream.read = on_read;
 	in->opts.stream.hook_payload = in;
 	in->opts.warn = on_warn;
 	in->opts.warn_payload = in;

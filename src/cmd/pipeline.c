@@ -17,6 +17,15 @@
  */
 enum { BATCH_ITEMS = 256, BATCH_BYTES = 192 << 10, NBATCH = 16 };
 
+/*
+ * The consumer (writing lines, for parse) keeps up easily and sleeps
+ * between batches: waking it for each one cost a futex call and an
+ * inter-processor wake-up per batch on the parser's thread. It is woken
+ * when WAKE_AT batches are ready instead (or the producer is done, or
+ * waits for a free batch).
+ */
+enum { WAKE_AT = 4 };
+
 enum item_kind { ITEM_EVIDENCE, ITEM_TEXT, ITEM_TOOL, ITEM_PACKAGE, ITEM_WARN };
 
 /* One thing the parser said, in report order; its strings live in the batch's arena. */
@@ -55,6 +64,7 @@ struct pipeline {
 	struct batch batches[NBATCH];
 	/* under lock: */
 	struct batch *free, *ready, **ready_tail;
+	size_t nready;
 	bool done;
 	/* the consumer failed: the producer's next record ends its parse */
 	atomic_bool stop;
@@ -75,7 +85,8 @@ static void hand_over(struct pipeline *p, struct batch *b)
 	b->next = NULL;
 	*p->ready_tail = b;
 	p->ready_tail = &b->next;
-	pthread_cond_signal(&p->ready_cond);
+	if (++p->nready >= WAKE_AT)
+		pthread_cond_signal(&p->ready_cond);
 	pthread_mutex_unlock(&p->lock);
 }
 
@@ -86,6 +97,8 @@ static struct item *add_item(struct pipeline *p, enum item_kind kind)
 
 	if (!b) {
 		pthread_mutex_lock(&p->lock);
+		if (!p->free)
+			pthread_cond_signal(&p->ready_cond); /* whatever is ready: take it */
 		while (!p->free && !atomic_load(&p->stop))
 			pthread_cond_wait(&p->free_cond, &p->lock);
 		b = atomic_load(&p->stop) ? NULL : p->free;
@@ -257,6 +270,7 @@ static int consume(struct pipeline *p, evidence_cb cb, void *payload, size_t *fa
 		b = p->ready;
 		if (b) {
 			p->ready = b->next;
+			p->nready--;
 			if (!p->ready)
 				p->ready_tail = &p->ready;
 		}

@@ -10,6 +10,11 @@
 #include <yajl_parse.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+/* AVX2 where the CPU has it, chosen at run time (jrec_parse) */
+#define JREC_AVX2 1
+#include <immintrin.h>
+#endif
 #endif
 
 #define MAX_TNODES 64
@@ -143,6 +148,7 @@ struct jrec_state {
 	struct tnode t[MAX_TNODES];
 	int nt;
 	int ctx_scope[JREC_MAX_PATHS];              /* scope tnode of each context path */
+	int nctx;                                   /* context paths */
 	const struct jnode *ctx[JREC_MAX_PATHS];
 	struct arena scope_arena[MAX_TNODES];       /* context trees, per scope */
 	bool lookahead_done[MAX_TNODES];
@@ -162,6 +168,8 @@ struct jrec_state {
 	long count;
 	size_t last_progress, last_release;
 
+	bool avx2;              /* the AVX2 paths: the CPU has it, and opts allow it */
+	char *chunk;            /* the look-ahead's reads (opts->read), READ_CHUNK bytes */
 	struct pipe *pipe;      /* NULL: callbacks run inside the scan */
 	unsigned gen;           /* bumped when frames are pushed or popped */
 	unsigned parent_gen;    /* parent_path describes frames of this generation */
@@ -264,6 +272,7 @@ static int compile(struct jrec_state *st, struct perr *err)
 		st->t[n].record = i;
 	}
 	for (i = 0; st->fmt->context[i]; i++) {
+		st->nctx = i + 1;
 		if ((n = compile_path(st, st->fmt->context[i], err)) < 0)
 			return n;
 		if (n == 0 || st->t[n].parent < 0)
@@ -406,35 +415,56 @@ struct skip_state {
 };
 
 #ifdef __SSE2__
-static uint64_t bytes_equal(const char *p, char c)
+/* The block's quotes, backslashes, opening and closing brackets, as bit masks. */
+struct block_bits {
+	uint64_t quote, bslash, open, close;
+};
+
+/*
+ * 16 bytes at a time. '{' or '[' (opening) and '}' or ']' (closing)
+ * differ from each other by 0x20 only: one compare each after an OR.
+ */
+static inline void classify_sse2(const char *p, struct block_bits *b)
 {
-	const __m128i want = _mm_set1_epi8(c);
-	uint64_t m = 0;
+	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+	const __m128i fold = _mm_set1_epi8(0x20), open = _mm_set1_epi8('{'),
+		      close = _mm_set1_epi8('}');
 	int k;
 
+	b->quote = b->bslash = b->open = b->close = 0;
 	for (k = 0; k < 4; k++) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+		__m128i f = _mm_or_si128(v, fold);
 
-		m |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, want)) << (16 * k);
+		b->quote |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote)) << (16 * k);
+		b->bslash |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, bslash))
+			     << (16 * k);
+		b->open |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(f, open)) << (16 * k);
+		b->close |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(f, close))
+			    << (16 * k);
 	}
-	return m;
 }
 
-/* '{' or '[' (opening) and '}' or ']' (closing) differ from each other by 0x20 only. */
-static uint64_t brackets(const char *p, char lower)
+#ifdef JREC_AVX2
+/* The same, 32 bytes at a time: half the loads and compares. */
+__attribute__((target("avx2"))) static inline void classify_avx2(const char *p,
+								 struct block_bits *b)
 {
-	const __m128i want = _mm_set1_epi8(lower), fold = _mm_set1_epi8(0x20);
-	uint64_t m = 0;
-	int k;
+	const __m256i quote = _mm256_set1_epi8('"'), bslash = _mm256_set1_epi8('\\');
+	const __m256i fold = _mm256_set1_epi8(0x20), open = _mm256_set1_epi8('{'),
+		      close = _mm256_set1_epi8('}');
+	__m256i lo = _mm256_loadu_si256((const __m256i *)(const void *)p);
+	__m256i hi = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32));
+	__m256i flo = _mm256_or_si256(lo, fold), fhi = _mm256_or_si256(hi, fold);
 
-	for (k = 0; k < 4; k++) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
-
-		v = _mm_or_si128(v, fold);
-		m |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, want)) << (16 * k);
-	}
-	return m;
+#define BITS(a, c) ((uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, c)))
+	b->quote = BITS(lo, quote) | BITS(hi, quote) << 32;
+	b->bslash = BITS(lo, bslash) | BITS(hi, bslash) << 32;
+	b->open = BITS(flo, open) | BITS(fhi, open) << 32;
+	b->close = BITS(flo, close) | BITS(fhi, close) << 32;
+#undef BITS
 }
+#endif
 
 /* The bytes a backslash escapes; a backslash in the block's last byte escapes the next block's first. */
 static uint64_t escaped_bytes(uint64_t bslash, bool *escape)
@@ -458,25 +488,27 @@ static uint64_t escaped_bytes(uint64_t bslash, bool *escape)
 	}
 	return escaped;
 }
-#endif
 
 /*
- * From p (outside any string, *depth >= 2 containers deep), on to the
- * bracket that brings *depth back to 1, or to about `limit`, or to end.
- * Returns where it stopped; *depth says which.
+ * The 64-byte blocks of skip_nested(), with the classifier given: inlined
+ * into one function per instruction set, so that the classifier inlines
+ * too. Stops at the bracket that brings *depth back to 1 (returning just
+ * past it), or before the first block not wholly before end or at limit.
  */
-static const char *skip_nested(const char *p, const char *end, const char *limit, int *depth,
-			       struct skip_state *sk)
+static inline __attribute__((always_inline)) const char *
+skip_blocks(const char *p, const char *end, const char *limit, int *depth, struct skip_state *sk,
+	    bool *found, void (*classify)(const char *, struct block_bits *))
 {
 	int d = *depth;
 
-#ifdef __SSE2__
 	while (end - p >= 64 && p < limit) {
-		uint64_t quote = bytes_equal(p, '"'), bslash = bytes_equal(p, '\\');
-		uint64_t open, close, bits, inside;
+		struct block_bits b;
+		uint64_t quote, bits, inside;
 
-		if (bslash || sk->escape)
-			quote &= ~escaped_bytes(bslash, &sk->escape);
+		classify(p, &b);
+		quote = b.quote;
+		if (b.bslash || sk->escape)
+			quote &= ~escaped_bytes(b.bslash, &sk->escape);
 		inside = quote;
 		inside ^= inside << 1;
 		inside ^= inside << 2;
@@ -486,15 +518,16 @@ static const char *skip_nested(const char *p, const char *end, const char *limit
 		inside ^= inside << 32;
 		inside ^= sk->in_string;
 		sk->in_string = (uint64_t)0 - (inside >> 63);
-		open = brackets(p, '{') & ~inside;
-		close = brackets(p, '}') & ~inside;
-		for (bits = open | close; bits; bits &= bits - 1) {
+		b.open &= ~inside;
+		b.close &= ~inside;
+		for (bits = b.open | b.close; bits; bits &= bits - 1) {
 			int i = __builtin_ctzll(bits);
 
-			if (open >> i & 1) {
+			if (b.open >> i & 1) {
 				d++;
 			} else if (--d <= 1) {
 				*depth = d;
+				*found = true;
 				sk->in_string = 0;
 				sk->escape = false;
 				return p + i + 1;
@@ -502,7 +535,86 @@ static const char *skip_nested(const char *p, const char *end, const char *limit
 		}
 		p += 64;
 	}
+	*depth = d;
+	return p;
+}
+
+static const char *skip_blocks_sse2(const char *p, const char *end, const char *limit, int *depth,
+				    struct skip_state *sk, bool *found)
+{
+	return skip_blocks(p, end, limit, depth, sk, found, classify_sse2);
+}
+
+#ifdef JREC_AVX2
+__attribute__((target("avx2"))) static const char *
+skip_blocks_avx2(const char *p, const char *end, const char *limit, int *depth,
+		 struct skip_state *sk, bool *found)
+{
+	return skip_blocks(p, end, limit, depth, sk, found, classify_avx2);
+}
 #endif
+#endif
+
+#define READ_CHUNK (256u << 10) /* the look-ahead's reads: within L2 */
+
+/*
+ * skip_nested() over the next READ_CHUNK bytes from p, copied through
+ * opts->read into a buffer of ours. Returns where it stopped, or NULL
+ * (nothing done) when fewer than a block remain or the read fails:
+ * then skip_nested() goes on from p on buf, in the same state.
+ */
+static const char *skip_read(struct jrec_state *st, const char *p, const char *end, int *depth,
+			     struct skip_state *sk)
+{
+#ifdef __SSE2__
+	size_t want = (size_t)(end - p) < READ_CHUNK ? (size_t)(end - p) : READ_CHUNK, got;
+	const char *q;
+	bool found = false;
+
+	if (want < 64)
+		return NULL;
+	if (!st->chunk)
+		st->chunk = xmalloc(READ_CHUNK);
+	got = st->opts->read(st->opts->hook_payload, (size_t)(p - st->buf), st->chunk, want);
+	if (got != want)
+		return NULL;
+#ifdef JREC_AVX2
+	if (st->avx2)
+		q = skip_blocks_avx2(st->chunk, st->chunk + got, st->chunk + got, depth, sk, &found);
+	else
+#endif
+		q = skip_blocks_sse2(st->chunk, st->chunk + got, st->chunk + got, depth, sk, &found);
+	return p + (q - st->chunk);
+#else
+	return NULL;
+#endif
+}
+
+/*
+ * From p (outside any string, *depth >= 2 containers deep), on to the
+ * bracket that brings *depth back to 1, or to about `limit`, or to end.
+ * Returns where it stopped; *depth says which.
+ */
+static const char *skip_nested(const struct jrec_state *st, const char *p, const char *end,
+			       const char *limit, int *depth, struct skip_state *sk)
+{
+	int d;
+
+#ifdef __SSE2__
+	{
+		bool found = false;
+
+#ifdef JREC_AVX2
+		if (st->avx2)
+			p = skip_blocks_avx2(p, end, limit, depth, sk, &found);
+		else
+#endif
+			p = skip_blocks_sse2(p, end, limit, depth, sk, &found);
+		if (found)
+			return p;
+	}
+#endif
+	d = *depth;
 	if (p < limit || end - p < 64) {
 		/* the tail, or no SSE2: byte by byte, in the same state */
 		bool in_string = sk->in_string != 0, escape = sk->escape;
@@ -554,7 +666,15 @@ static void lookahead(struct jrec_state *st, int scope, size_t off, int depth)
 
 			/* hand back pages every PROGRESS_STEP, as the main pass does */
 			while (p < end && depth >= 2) {
-				p = skip_nested(p, end, p + PROGRESS_STEP, &depth, &sk);
+				const char *q = st->opts->read ? skip_read(st, p, end, &depth, &sk) : NULL;
+
+				if (q) {
+					/* nothing of buf was touched: nothing to hand back */
+					p = q;
+					released = (size_t)(p - st->buf);
+					continue;
+				}
+				p = skip_nested(st, p, end, p + PROGRESS_STEP, &depth, &sk);
 				if (st->opts->release && (size_t)(p - st->buf) - released > PROGRESS_STEP) {
 					st->opts->release(st->opts->hook_payload, released,
 							  (size_t)(p - st->buf));
@@ -734,7 +854,18 @@ static const char *parent_path(struct jrec_state *st, struct batch *b)
 	return st->parent_path;
 }
 
-/* Queue a record (or a scope's end) for the callback. 1 to go on, 0 to stop. */
+/* The batch's item is complete: hand the batch over when full. 1 to go on, 0 to stop. */
+static int item_queued(struct jrec_state *st, struct batch *b)
+{
+	if (b->n < BATCH_RECORDS && b->arena.used_total < BATCH_BYTES)
+		return 1;
+	if (hand_over(st, false))
+		return 1;
+	perr_set(st->err, P_ERROR, "stopped: the record callback failed");
+	return fail(st);
+}
+
+/* Queue a scope's end for the callback. 1 to go on, 0 to stop. */
 static int queue_item(struct jrec_state *st, const struct jrec *rec)
 {
 	struct batch *b = filling(st);
@@ -742,22 +873,38 @@ static int queue_item(struct jrec_state *st, const struct jrec *rec)
 
 	it->rec = *rec;
 	it->rec.arena = &b->arena;
-	if (rec->key)
-		it->rec.key = arena_strdup(&b->arena, rec->key);
-	if (rec->which != JREC_SCOPE_END) {
-		const struct frame *f = st->nframes ? &st->frames[st->nframes - 1] : NULL;
+	return item_queued(st, b);
+}
 
-		it->parent = parent_path(st, b);
-		it->has_frames = st->nframes > 0;
-		it->last_array = f && f->is_array;
-		it->last_index = st->build_index_valid ? st->build_index : 0;
-	}
-	if (b->n < BATCH_RECORDS && b->arena.used_total < BATCH_BYTES)
-		return 1;
-	if (hand_over(st, false))
-		return 1;
-	perr_set(st->err, P_ERROR, "stopped: the record callback failed");
-	return fail(st);
+/*
+ * Queue the record just built, written into its item in place: a struct
+ * jrec is some 300 bytes, and a record is only a few hundred bytes of
+ * input. Only ctx[0..nctx) is written; the rest of every item's ctx
+ * stays NULL from the pipe's calloc (st->ctx beyond nctx is NULL too).
+ */
+static int queue_record(struct jrec_state *st, struct jnode *root, int which)
+{
+	struct batch *b = filling(st);
+	struct jrec_item *it = &b->item[b->n++];
+	struct jrec *r = &it->rec;
+	const struct frame *f = st->nframes ? &st->frames[st->nframes - 1] : NULL;
+	int i;
+
+	r->node = root;
+	r->which = which;
+	r->key = f && !f->is_array && f->key_ok ? arena_strdup(&b->arena, f->key) : NULL;
+	memcpy(r->ctx, st->ctx, (size_t)st->nctx * sizeof(r->ctx[0]));
+	r->nindex = 0;
+	for (i = 0; i < st->nframes && r->nindex < JREC_MAX_LEVELS; i++)
+		if (st->frames[i].is_array)
+			r->index[r->nindex++] = st->frames[i].index - 1;
+	r->offset = st->build_offset;
+	r->arena = &b->arena;
+	it->parent = parent_path(st, b);
+	it->has_frames = f != NULL;
+	it->last_array = f && f->is_array;
+	it->last_index = st->build_index_valid ? st->build_index : 0;
+	return item_queued(st, b);
 }
 
 static void enter_scope(struct jrec_state *st, int tn)
@@ -793,6 +940,11 @@ static int finish_build(struct jrec_state *st)
 		st->ctx[tn->context] = root;
 		return 1;
 	}
+	if (st->pipe) {
+		if (!queue_record(st, root, tn->record))
+			return 0;
+		goto queued;
+	}
 	{
 		struct jrec rec;
 
@@ -807,11 +959,6 @@ static int finish_build(struct jrec_state *st)
 			if (st->frames[i].is_array)
 				rec.index[rec.nindex++] = st->frames[i].index - 1;
 		rec.offset = st->build_offset;
-		if (st->pipe) {
-			if (!queue_item(st, &rec))
-				return 0;
-			goto queued;
-		}
 		rec.arena = &st->record_arena;
 		ret = st->cb(&rec, st->payload, st->err);
 	}
@@ -1091,64 +1238,19 @@ enum scan_result { SCAN_DONE, SCAN_STOP, SCAN_DEFER };
 
 
 /*
- * The string whose opening quote is at *pp: its text (in the input, or
- * decoded into st->unescaped) and length; *pp moves past the closing
- * quote. False for what yajl must judge: a control character, a bad
- * escape, the end of input, \u0000 and surrogates (yajl's own decoding).
+ * scan_string() from p on, where its fast path stopped: not at a closing
+ * quote after ASCII only. `high` has the high bit of some byte if one of
+ * [start, p) has it.
  */
-static bool scan_string(struct jrec_state *st, const unsigned char **pp, const unsigned char *end,
-			const char **out, size_t *outlen)
+static __attribute__((noinline)) bool
+scan_string_rest(struct jrec_state *st, const unsigned char **pp, const unsigned char *end,
+		 const unsigned char *start, const unsigned char *p, uint64_t high,
+		 const char **out, size_t *outlen)
 {
-	const unsigned char *p = *pp + 1, *start = p, *run;
 	struct pbuf *b = &st->unescaped;
-	uint64_t high = 0;
+	const unsigned char *run;
 
 	for (;;) {
-		/* string_stop(), noting any byte with the high bit on the way */
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#ifdef __SSE2__
-		/* 16 bytes at a time: the scanner's busiest loop */
-		while (end - p >= 16) {
-			const __m128i ctl = _mm_set1_epi8(0x1f);
-			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-			__m128i stop = _mm_or_si128(
-				_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
-					     _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
-				_mm_cmpeq_epi8(_mm_max_epu8(v, ctl), ctl));
-			unsigned m = (unsigned)_mm_movemask_epi8(stop);
-			unsigned highs = (unsigned)_mm_movemask_epi8(v);
-
-			if (m) {
-				unsigned k = (unsigned)__builtin_ctz(m);
-
-				high |= highs & ((1u << k) - 1) ? HIGHS : 0;
-				p += k;
-				goto stopped;
-			}
-			high |= highs ? HIGHS : 0;
-			p += 16;
-		}
-#endif
-		while (end - p >= 8) {
-			uint64_t w, m;
-			unsigned k;
-
-			memcpy(&w, p, 8);
-			if ((m = string_special(w))) {
-				k = (unsigned)__builtin_ctzll(m) >> 3;
-				high |= k ? w << (64 - 8 * k) : 0;
-				p += k;
-				goto stopped;
-			}
-			high |= w;
-			p += 8;
-		}
-#endif
-		while (p < end && *p != '"' && *p != '\\' && *p >= 0x20)
-			high |= *p++;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-stopped:
-#endif
 		if (p >= end || *p < 0x20)
 			return false;
 		if (*p == '"')
@@ -1231,6 +1333,78 @@ stopped:
 	*outlen = (size_t)(p - start);
 	st->str_ascii = !(high & HIGHS);
 	return true;
+}
+
+/*
+ * The string whose opening quote is at *pp: its text (in the input, or
+ * decoded into st->unescaped) and length; *pp moves past the closing
+ * quote. False for what yajl must judge: a control character, a bad
+ * escape, the end of input, \u0000 and surrogates (yajl's own decoding).
+ * Inline, the common case only (a closing quote within the first 16-byte
+ * loads, ASCII on the way); the rest is scan_string_rest()'s.
+ */
+static inline __attribute__((always_inline)) bool
+scan_string(struct jrec_state *st, const unsigned char **pp, const unsigned char *end,
+	    const char **out, size_t *outlen)
+{
+	const unsigned char *p = *pp + 1, *start = p;
+	uint64_t high = 0;
+
+	/* string_stop(), noting any byte with the high bit on the way */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#ifdef __SSE2__
+	{
+		/* 16 bytes at a time: the scanner's busiest loop */
+		unsigned highs_seen = 0;
+
+		while (end - p >= 16) {
+			const __m128i ctl = _mm_set1_epi8(0x1f);
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+			__m128i stop = _mm_or_si128(
+				_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+					     _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+				_mm_cmpeq_epi8(_mm_max_epu8(v, ctl), ctl));
+			unsigned m = (unsigned)_mm_movemask_epi8(stop);
+			unsigned highs = (unsigned)_mm_movemask_epi8(v);
+
+			if (m) {
+				/* the high bits of the bytes before the stop */
+				highs_seen |= highs & (m - 1) & ~m;
+				p += __builtin_ctz(m);
+				if (*p == '"' && !highs_seen) {
+					*pp = p + 1;
+					*out = (const char *)start;
+					*outlen = (size_t)(p - start);
+					st->str_ascii = true;
+					return true;
+				}
+				return scan_string_rest(st, pp, end, start, p, highs_seen ? HIGHS : 0,
+							out, outlen);
+			}
+			highs_seen |= highs;
+			p += 16;
+		}
+		high = highs_seen ? HIGHS : 0;
+	}
+#endif
+	while (end - p >= 8) {
+		uint64_t w, m;
+		unsigned k;
+
+		memcpy(&w, p, 8);
+		if ((m = string_special(w))) {
+			k = (unsigned)__builtin_ctzll(m) >> 3;
+			high |= k ? w << (64 - 8 * k) : 0;
+			p += k;
+			return scan_string_rest(st, pp, end, start, p, high, out, outlen);
+		}
+		high |= w;
+		p += 8;
+	}
+#endif
+	while (p < end && *p != '"' && *p != '\\' && *p >= 0x20)
+		high |= *p++;
+	return scan_string_rest(st, pp, end, start, p, high, out, outlen);
 }
 
 /* A number as yajl lexes it; false when malformed (yajl says how). */
@@ -1597,6 +1771,9 @@ long jrec_parse(const char *buf, size_t len, const struct jrec_format *fmt,
 	json__builder_init(&st->builder, &st->record_arena, &st->lim, err);
 	st->builder.intern = json__intern_new();
 	pbuf_init(&st->unescaped, 0);
+#ifdef JREC_AVX2
+	st->avx2 = !st->opts->no_avx2 && __builtin_cpu_supports("avx2");
+#endif
 
 	if (!st->opts->no_thread && pipe_start(st))
 		ret = consume(st, err); /* joins the producer: its state is ours again */
@@ -1612,6 +1789,7 @@ long jrec_parse(const char *buf, size_t len, const struct jrec_format *fmt,
 		arena_release(&st->scope_arena[i]);
 	json__intern_free(st->builder.intern);
 	pbuf_release(&st->unescaped);
+	xfree(st->chunk);
 	xfree(st->stack);
 	xfree(st);
 	return ret;

@@ -65,6 +65,15 @@ struct jrec_opts {
 	void (*progress)(void *hook_payload, size_t done, size_t total);
 	/* Bytes [from, to) are not needed again soon (lets mmap callers drop pages). */
 	void (*release)(void *hook_payload, size_t from, size_t to);
+	/*
+	 * Copy bytes [from, from + n) of the input to dst; returns how many
+	 * were copied (fewer: cannot). Optional. When given, the look-ahead
+	 * passes over nested values reading through it, a chunk at a time,
+	 * rather than through buf: for a mapped file a read into a small
+	 * buffer costs far less than mapping pages, which the main pass maps
+	 * again anyway. Called from the scan's thread.
+	 */
+	size_t (*read)(void *hook_payload, size_t from, char *dst, size_t n);
 	void *hook_payload;
 	/*
 	 * Run the callback inside the scan, on one thread. By default the
@@ -72,6 +81,11 @@ struct jrec_opts {
 	 * calling thread; the hooks above are called from the scan's thread.
 	 */
 	bool no_thread;
+	/*
+	 * Only the SSE2 paths, even on a CPU with AVX2 (which is otherwise
+	 * used where it has it): tests and fuzzing run both.
+	 */
+	bool no_avx2;
 };
 
 /*

@@ -38,21 +38,32 @@ void json__builder_reset(struct json_builder *b)
 	b->base = b->arena->used_total;
 }
 
-static int too_big(struct json_builder *b)
+int json__too_big(struct json_builder *b)
 {
 	return perr_set(b->err, P_ELIMIT, "value exceeds the %zu MiB limit for one record",
 			b->lim->max_tree >> 20);
+}
+
+int json__too_deep(struct json_builder *b)
+{
+	return perr_set(b->err, P_ELIMIT, "nesting deeper than %zu levels", b->lim->max_depth);
+}
+
+/* The string length limit; 0 or the error code. */
+static int check_string(struct json_builder *b, size_t len)
+{
+	if (len > b->lim->max_string)
+		return perr_set(b->err, P_ELIMIT, "string of %zu bytes exceeds the %zu MiB limit",
+				len, b->lim->max_string >> 20);
+	return 0;
 }
 
 static char *copy_text(struct json_builder *b, const char *s, size_t len, size_t *outlen)
 {
 	char *p;
 
-	if (len > b->lim->max_string) {
-		perr_set(b->err, P_ELIMIT, "string of %zu bytes exceeds the %zu MiB limit",
-			 len, b->lim->max_string >> 20);
+	if (check_string(b, len))
 		return NULL;
-	}
 	if (b->clean || utf8_is_clean(s, len)) {
 		b->clean = false;
 		p = arena_alloc(b->arena, len + 1);
@@ -67,54 +78,32 @@ static char *copy_text(struct json_builder *b, const char *s, size_t len, size_t
 			*outlen = utf8_sanitize(p, s, len);
 	}
 	if (!p)
-		too_big(b);
+		json__too_big(b);
 	return p;
 }
 
-static struct jnode *add_node(struct json_builder *b, enum jtype t)
+int json__b_text(struct json_builder *b, enum jtype t, const char *s, size_t len)
 {
-	struct jnode *n, *parent;
+	struct jnode *n;
+	char *text;
+	bool clean;
 
-	if (b->arena->used_total - b->base > b->lim->max_tree) {
-		too_big(b);
-		return NULL;
-	}
-	n = arena_zalloc(b->arena, sizeof(*n));
-	if (!n) {
-		too_big(b);
-		return NULL;
-	}
-	n->type = t;
-	if (!b->depth) {
-		b->root = n;
-		return n;
-	}
-	parent = b->stack[b->depth - 1];
-	if (parent->type == JOBJ) {
-		n->key = b->key ? b->key : "";
-		b->key = NULL;
-	}
-	if (parent->last)
-		parent->last->next = n;
-	else
-		parent->first = n;
-	parent->last = n;
-	parent->len++;
-	return n;
-}
-
-int json__b_scalar(struct json_builder *b, enum jtype t, const char *s, size_t len, bool v)
-{
-	struct jnode *n = add_node(b, t);
-
-	if (!n)
+	if (check_string(b, len))
 		return b->err->code;
-	n->boolean = v;
-	if (t == JSTR || t == JNUM) {
-		n->str = copy_text(b, s, len, &n->len);
-		if (!n->str)
-			return b->err->code;
+	/* a number's text is ASCII digits and signs, whoever lexed it */
+	clean = t == JNUM || b->clean || utf8_is_clean(s, len);
+	b->clean = false;
+	if (!(n = json__add_node(b, t, clean ? len + 1 : utf8_sanitized_max(len))))
+		return b->err->code;
+	text = (char *)(n + 1);
+	if (clean) {
+		memcpy(text, s, len);
+		text[len] = '\0';
+		n->len = len;
+	} else {
+		n->len = utf8_sanitize(text, s, len);
 	}
+	n->str = text;
 	return 0;
 }
 
@@ -157,42 +146,25 @@ static uint32_t name_hash(const char *s, size_t len)
 }
 
 /*
- * a[0..len) == b[0..len), for the short names of a report without a call:
- * two loads that overlap when len is not a power of two.
+ * The shared copy of a clean name, made on first sight; NULL when the
+ * table is full. Records repeat their names in the same order, so the
+ * slot that followed the previous name last time is tried before hashing.
  */
-static inline bool same_name(const char *a, const char *b, size_t len)
-{
-	uint64_t x, y, u, v;
-
-	if (len >= 8 && len <= 16) {
-		memcpy(&x, a, 8);
-		memcpy(&y, b, 8);
-		memcpy(&u, a + len - 8, 8);
-		memcpy(&v, b + len - 8, 8);
-		return ((x ^ y) | (u ^ v)) == 0;
-	}
-	if (len >= 4 && len < 8) {
-		uint32_t p, q, r, t;
-
-		memcpy(&p, a, 4);
-		memcpy(&q, b, 4);
-		memcpy(&r, a + len - 4, 4);
-		memcpy(&t, b + len - 4, 4);
-		return ((p ^ q) | (r ^ t)) == 0;
-	}
-	return !memcmp(a, b, len);
-}
-
-/* The shared copy of a clean name, made on first sight; NULL when the table is full. */
 static const char *intern(struct json_intern *in, const char *s, size_t len)
 {
-	uint32_t h = name_hash(s, len);
+	struct json_interned *guess = &in->slot[in->slot[in->last].next];
+	uint32_t h;
 	size_t i;
 	char *copy;
 
+	if (guess->len == len && guess->s && json__same_name(guess->s, s, len)) {
+		in->last = (size_t)(guess - in->slot);
+		return guess->s;
+	}
+	h = name_hash(s, len);
 	for (i = h & (JSON_INTERN_SLOTS - 1); in->slot[i].s; i = (i + 1) & (JSON_INTERN_SLOTS - 1))
-		if (in->slot[i].len == len && same_name(in->slot[i].s, s, len))
-			return in->slot[i].s;
+		if (in->slot[i].len == len && json__same_name(in->slot[i].s, s, len))
+			goto found;
 	if (in->n >= JSON_INTERN_MAX || !(copy = arena_alloc(&in->arena, len + 1)))
 		return NULL;
 	memcpy(copy, s, len);
@@ -200,10 +172,13 @@ static const char *intern(struct json_intern *in, const char *s, size_t len)
 	in->slot[i].s = copy;
 	in->slot[i].len = len;
 	in->n++;
-	return copy;
+found:
+	in->slot[in->last].next = i;
+	in->last = i;
+	return in->slot[i].s;
 }
 
-int json__b_key(struct json_builder *b, const char *s, size_t len)
+int json__b_key_lookup(struct json_builder *b, const char *s, size_t len)
 {
 	size_t outlen;
 
@@ -215,19 +190,6 @@ int json__b_key(struct json_builder *b, const char *s, size_t len)
 	}
 	b->key = copy_text(b, s, len, &outlen);
 	return b->key ? 0 : b->err->code;
-}
-
-int json__b_open(struct json_builder *b, enum jtype t)
-{
-	struct jnode *n;
-
-	if (b->depth >= b->lim->max_depth)
-		return perr_set(b->err, P_ELIMIT, "nesting deeper than %zu levels",
-				b->lim->max_depth);
-	if (!(n = add_node(b, t)))
-		return b->err->code;
-	b->stack[b->depth++] = n;
-	return 0;
 }
 
 size_t json__error_offset(size_t consumed)

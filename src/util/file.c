@@ -42,6 +42,7 @@ int pfile_open(struct pfile *f, const char *path, struct perr *err)
 	f->buf = NULL;
 	f->len = 0;
 	f->mapped = false;
+	f->fd = -1;
 	if (!strcmp(path, "-")) {
 		fd = STDIN_FILENO;
 	} else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
@@ -66,6 +67,10 @@ int pfile_open(struct pfile *f, const char *path, struct perr *err)
 		f->buf = map;
 		f->len = (size_t)st.st_size;
 		f->mapped = true;
+		if (fd > STDIN_FILENO) {
+			f->fd = fd;
+			fd = -1;
+		}
 	} else {
 		pbuf_init(&b, MAX_STREAM_INPUT);
 		if ((ret = read_all(&b, fd, path, err)) < 0) {
@@ -91,6 +96,9 @@ void pfile_release(struct pfile *f)
 		munmap((void *)f->buf, f->len);
 	else
 		xfree((void *)f->buf);
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = -1;
 	f->buf = NULL;
 	f->len = 0;
 	f->mapped = false;
@@ -107,6 +115,24 @@ void pfile_drop(struct pfile *f, size_t from, size_t to)
 	end = ((uintptr_t)f->buf + to) & ~((uintptr_t)page - 1);
 	if (end > start)
 		madvise((void *)start, end - start, MADV_DONTNEED);
+}
+
+size_t pfile_read(struct pfile *f, size_t from, char *dst, size_t n)
+{
+	size_t done = 0;
+
+	if (f->fd < 0 || from > f->len || n > f->len - from)
+		return 0;
+	while (done < n) {
+		ssize_t got = pread(f->fd, dst + done, n - done, (off_t)(from + done));
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		done += (size_t)got;
+	}
+	return done;
 }
 
 int pfile_slurp(char **out, size_t *len, const char *path, size_t max, struct perr *err)

@@ -193,12 +193,35 @@ static void test_jrec__limits(void **state)
  * The scan runs ahead on a thread of its own unless no_thread: both ways
  * must deliver the same records, contexts, counts and errors. The inputs
  * span many batches (BATCH_RECORDS is 64), so that context trees outlive
- * the batch that saw them and errors land mid-stream.
+ * the batch that saw them and errors land mid-stream. The inline run
+ * keeps to the SSE2 paths and its look-ahead reads through the read hook
+ * (a chunk at a time), the threaded one takes AVX2 where the CPU has it
+ * and reads the buffer: those ways are compared too.
  */
+struct input {
+	const char *buf;
+	size_t len;
+};
+
+static size_t read_input(void *payload, size_t from, char *dst, size_t n)
+{
+	const struct input *in = payload;
+
+	assert_true(from <= in->len && n <= in->len - from);
+	memcpy(dst, in->buf + from, n);
+	return n;
+}
+
 static long run_mode(const char *json, size_t len, const struct jrec_format *fmt, bool no_thread,
 		     struct seen *s, struct perr *err)
 {
-	struct jrec_opts opts = { .no_thread = no_thread };
+	struct input in = { json, len };
+	struct jrec_opts opts = { .no_thread = no_thread, .no_avx2 = no_thread };
+
+	if (no_thread) {
+		opts.read = read_input;
+		opts.hook_payload = &in;
+	}
 
 	pbuf_init(&s->log, 0);
 	s->count = 0;
