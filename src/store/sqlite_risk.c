@@ -500,6 +500,7 @@ struct risk_batch {
 	struct risk_row *rows;
 	size_t nrows, rows_alloc;
 	int64_t last;           /* the last finding id read, kept or not */
+	size_t nread;           /* rows read, kept or not */
 	size_t *ev_start;
 	size_t ev_start_alloc;
 	struct risk_evidence *ev;
@@ -576,12 +577,14 @@ static int read_rows(struct store *s, struct risk_batch *b, bool all, bool env, 
 	if (!st)
 		return err->code;
 	b->last = after;
+	b->nread = 0;
 	sqlite3_bind_int64(st, 1, after);
 	sqlite3_bind_int(st, 2, RISK_BATCH);
 	while ((rc = store__step(s, st)) == SQLITE_ROW) {
 		struct risk_row *r;
 
 		b->last = sqlite3_column_int64(st, 0);
+		b->nread++;
 		/* the rows stay open while the app is asked for: another statement */
 		app = app_get(s, &b->apps, env, sqlite3_column_int64(st, 1), err, &ret);
 		if (ret < 0) {
@@ -694,13 +697,6 @@ static bool scope_is_all(const struct risk_scope *scope)
 	return !scope->finding_id && !scope->scan_id && !scope->app_id && !scope->with_cve;
 }
 
-static int count_active(struct store *s, long *count, struct perr *err)
-{
-	static const char sql[] = "SELECT count(*) FROM findings f WHERE " RISK_ACTIVE;
-
-	return count_query(s, sql, count, err);
-}
-
 int store_risk_each(struct store *s, const struct risk_scope *scope, long *count_out,
 		    risk_row_cb cb, void *payload, struct perr *err)
 {
@@ -714,11 +710,10 @@ int store_risk_each(struct store *s, const struct risk_scope *scope, long *count
 	memset(&b, 0, sizeof(b));
 	arena_init(&b.arena, 0);
 	arena_init(&b.apps.arena, 0);
-	if ((ret = all ? count_active(s, &count, err) : fill_scope(s, scope, &count, err)) < 0 ||
+	/* every active finding: counted as read (rows are all active), not by a query first */
+	if ((!all && (ret = fill_scope(s, scope, &count, err)) < 0) ||
 	    (ret = apps_have_environment(s, &env, err)) < 0)
 		goto done;
-	if (count_out)
-		*count_out = count;
 	/*
 	 * No memory map of the database here, even for a large rescore: the
 	 * map stays for the rest of the connection, and every page it touched
@@ -732,6 +727,8 @@ int store_risk_each(struct store *s, const struct risk_scope *scope, long *count
 			goto done;
 		if (b.last == after)
 			break;
+		if (all)
+			count += b.nread;
 		if (b.nrows && (ret = read_evidence(s, &b, all, after, err)) < 0)
 			goto done;
 		for (i = 0; i < b.nrows; i++)
@@ -739,6 +736,8 @@ int store_risk_each(struct store *s, const struct risk_scope *scope, long *count
 				goto done;
 		after = b.last;
 	}
+	if (count_out)
+		*count_out = count;
 done:
 	arena_release(&b.arena);
 	arena_release(&b.apps.arena);
