@@ -7,6 +7,7 @@
 #include "store/sqlite_int.h"
 #include "util/alloc.h"
 #include "util/arena.h"
+#include "util/buf.h"
 
 static int feed_check(const char *feed, struct perr *err)
 {
@@ -386,10 +387,6 @@ static int apps_have_environment(struct store *s, bool *out, struct perr *err)
 #define RISK_COLUMNS                                                                      \
 	"SELECT f.id, f.app_id, f.kind, f.severity, f.status, f.vuln_ids, f.first_seen,"   \
 	" coalesce(f.risk, -1), f.tier, r.digest, f.title,"                                \
-	" (SELECT group_concat(x, '; ') FROM (SELECT coalesce((SELECT e.tool FROM evidence e"  \
-	"  WHERE e.finding_id = r.related_id ORDER BY e.id LIMIT 1), 'dynamic') || ' finding '"  \
-	"  || r.related_id || ' (' || r.family || ')' AS x FROM finding_relations r"          \
-	"  WHERE r.finding_id = f.id ORDER BY r.related_id)),"                               \
 	" f.recurrence, coalesce(f.sla_recurrence, -1), f.sla_tier, f.sla_kev_due,"          \
 	" coalesce(f.sla_start, 0), coalesce(f.sla_due, 0), coalesce(f.sla_paused_at, 0),"  \
 	" coalesce(f.tier_at, 0)"
@@ -402,6 +399,23 @@ static int apps_have_environment(struct store *s, bool *out, struct perr *err)
 	" ORDER BY f.id LIMIT ?2"
 
 static const char *const rows_sql[2] = { RISK_SCOPED, RISK_ALL };
+
+/*
+ * What validates the findings of a batch (correlation: DAST or API
+ * findings on the URL in front of the code), one query per batch rather
+ * than a subquery per row: "tool finding id (family)" each, joined with
+ * "; " in related_id order, as group_concat() joined them.
+ */
+#define RELATION_TEXT                                                                     \
+	"SELECT r.finding_id, coalesce((SELECT e.tool FROM evidence e"                      \
+	" WHERE e.finding_id = r.related_id ORDER BY e.id LIMIT 1), 'dynamic') || ' finding '" \
+	" || r.related_id || ' (' || r.family || ')'"
+static const char *const relations_sql[2] = {
+	RELATION_TEXT " FROM temp.risk_scope x JOIN finding_relations r ON r.finding_id = x.id"
+	" WHERE x.id > ?1 AND x.id <= ?2 ORDER BY r.finding_id, r.related_id, r.relation",
+	RELATION_TEXT " FROM finding_relations r WHERE r.finding_id > ?1 AND r.finding_id <= ?2"
+	" ORDER BY r.finding_id, r.related_id, r.relation",
+};
 
 /*
  * The app's context, asked once per app and run rather than joined into
@@ -614,18 +628,64 @@ static int read_rows(struct store *s, struct risk_batch *b, bool all, bool env, 
 		r->has_explanation = sqlite3_column_type(st, 9) != SQLITE_NULL;
 		r->explanation_digest = sqlite3_column_int64(st, 9);
 		r->title = dup_col(&b->arena, st, 10);
-		r->validated_by = dup_col(&b->arena, st, 11);
-		r->recurrence = sqlite3_column_int(st, 12);
-		r->sla_recurrence = sqlite3_column_int(st, 13);
-		r->sla_tier = dup_col(&b->arena, st, 14);
-		r->sla_kev_due = dup_col(&b->arena, st, 15);
-		r->sla_start = sqlite3_column_int64(st, 16);
-		r->sla_due = sqlite3_column_int64(st, 17);
-		r->sla_paused_at = sqlite3_column_int64(st, 18);
-		r->tier_at = sqlite3_column_int64(st, 19);
+		r->recurrence = sqlite3_column_int(st, 11);
+		r->sla_recurrence = sqlite3_column_int(st, 12);
+		r->sla_tier = dup_col(&b->arena, st, 13);
+		r->sla_kev_due = dup_col(&b->arena, st, 14);
+		r->sla_start = sqlite3_column_int64(st, 15);
+		r->sla_due = sqlite3_column_int64(st, 16);
+		r->sla_paused_at = sqlite3_column_int64(st, 17);
+		r->tier_at = sqlite3_column_int64(st, 18);
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : store__error(s, err, "read findings to score");
+}
+
+static int read_relations(struct store *s, struct risk_batch *b, bool all, int64_t after,
+			  struct perr *err)
+{
+	sqlite3_stmt *st = store__prepare(s, relations_sql[all], err);
+	struct risk_row *r = NULL;
+	struct pbuf text = PBUF_INIT;
+	size_t j = 0;
+	int rc, ret = 0;
+
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, after);
+	sqlite3_bind_int64(st, 2, b->rows[b->nrows - 1].id);
+	while ((rc = store__step(s, st)) == SQLITE_ROW) {
+		int64_t fid = sqlite3_column_int64(st, 0);
+		const char *v = store__col_text(st, 1);
+
+		if (r && r->id != fid) {
+			r->validated_by = arena_strndup(&b->arena, text.buf, text.len);
+			r = NULL;
+		}
+		/* both lists are sorted by finding id */
+		while (j < b->nrows && b->rows[j].id < fid)
+			j++;
+		if (j == b->nrows || b->rows[j].id != fid || !v)
+			continue;
+		if (!r) {
+			r = &b->rows[j];
+			pbuf_reset(&text);
+		} else if (pbuf_add(&text, "; ", 2) < 0) {
+			ret = perr_set(err, P_ERROR, "out of memory");
+			break;
+		}
+		if (pbuf_add(&text, v, (size_t)sqlite3_column_bytes(st, 1)) < 0) {
+			ret = perr_set(err, P_ERROR, "out of memory");
+			break;
+		}
+	}
+	if (!ret && r)
+		r->validated_by = arena_strndup(&b->arena, text.buf, text.len);
+	sqlite3_reset(st);
+	pbuf_release(&text);
+	if (!ret && rc != SQLITE_DONE)
+		ret = store__error(s, err, "read what validates findings to score");
+	return ret;
 }
 
 static int read_evidence(struct store *s, struct risk_batch *b, bool all, int64_t after,
@@ -729,7 +789,8 @@ int store_risk_each(struct store *s, const struct risk_scope *scope, long *count
 			break;
 		if (all)
 			count += b.nread;
-		if (b.nrows && (ret = read_evidence(s, &b, all, after, err)) < 0)
+		if (b.nrows && ((ret = read_relations(s, &b, all, after, err)) < 0 ||
+				(ret = read_evidence(s, &b, all, after, err)) < 0))
 			goto done;
 		for (i = 0; i < b.nrows; i++)
 			if ((ret = cb(&b.rows[i], payload, err)) < 0)
