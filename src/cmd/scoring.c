@@ -363,43 +363,74 @@ static int build_input(struct scoring *sc, struct risk_input *in, const struct r
 	return 0;
 }
 
+/* A string known to need no escape (tier and factor names, hex): quoted and copied. */
+static void plain_str(struct jw *w, const char *s, size_t len)
+{
+	jw_append_lit(w, "\"");
+	jw_append(w, s, len);
+	jw_append_lit(w, "\"");
+}
+
+static void any_str(struct jw *w, const char *s)
+{
+	jw_append_str(w, s, s ? strlen(s) : 0);
+}
+
 /*
  * The stored explanation: compact, because a rescore may write one per
  * finding. Factors are [name, value, points]; the policy is named by the
  * first 16 hex digits of its digest (the policies table has its text).
+ * The layout is fixed, so it goes straight into the buffer (as
+ * out_evidence_json does): the same bytes the writer's state machine
+ * gave, for a third of the instructions.
  */
 void scoring_explanation(struct scoring *sc, struct jw *w, const struct risk_input *in,
 			 const struct risk_result *r)
 {
+	const char *t;
 	size_t i;
 
-	jw_obj_open(w);
-	jw_kint(w, "risk", r->risk);
-	jw_kstr(w, "tier", tier_name(r->tier));
-	jw_kint(w, "score", r->score);
-	jw_kstr(w, "score_tier", tier_name(r->score_tier));
-	jw_kstr(w, "rule", r->rule >= 0 ? sc->policy->rules[r->rule].name : NULL);
-	jw_key(w, "factors");
-	jw_arr_open(w);
+	if (!jw_value_begin(w))
+		return;
+	jw_append_lit(w, "{\"risk\":");
+	jw_append_int(w, r->risk);
+	jw_append_lit(w, ",\"tier\":");
+	t = tier_name(r->tier);
+	plain_str(w, t, strlen(t));
+	jw_append_lit(w, ",\"score\":");
+	jw_append_int(w, r->score);
+	jw_append_lit(w, ",\"score_tier\":");
+	t = tier_name(r->score_tier);
+	plain_str(w, t, strlen(t));
+	jw_append_lit(w, ",\"rule\":");
+	any_str(w, r->rule >= 0 ? sc->policy->rules[r->rule].name : NULL);
+	jw_append_lit(w, ",\"factors\":[");
 	for (i = 0; i < r->nfactors; i++) {
-		jw_arr_open(w);
-		jw_str(w, r->factors[i].name);
-		jw_str(w, r->factors[i].value);
-		/* most factors score nothing: the "0" jw_num would print, without its snprintf */
+		jw_append(w, i ? ",[" : "[", i ? 2 : 1);
+		plain_str(w, r->factors[i].name, strlen(r->factors[i].name));
+		jw_append_lit(w, ",");
+		any_str(w, r->factors[i].value);
+		/* most factors score nothing: the "0" jw_num would print, without formatting it */
 		if (r->factors[i].points == 0 && !signbit(r->factors[i].points))
-			jw_int(w, 0);
-		else
-			jw_num(w, r->factors[i].points, 6);
-		jw_arr_close(w);
+			jw_append_lit(w, ",0]");
+		else {
+			jw_append_lit(w, ",");
+			jw_append_num(w, r->factors[i].points, 6);
+			jw_append_lit(w, "]");
+		}
 	}
-	jw_arr_close(w);
-	jw_kstr(w, "cve", in->cve);
-	jw_kstr(w, "epss", sc->epss.found ? sc->epss.version : NULL);
-	jw_kstr(w, "epss_model", sc->epss.found && sc->epss.model[0] ? sc->epss.model : NULL);
-	jw_kstr(w, "kev", sc->kev.found ? sc->kev.version : NULL);
-	jw_key(w, "policy");
-	jw_strn(w, sc->digest, 16);
-	jw_obj_close(w);
+	jw_append_lit(w, "],\"cve\":");
+	any_str(w, in->cve);
+	jw_append_lit(w, ",\"epss\":");
+	any_str(w, sc->epss.found ? sc->epss.version : NULL);
+	jw_append_lit(w, ",\"epss_model\":");
+	any_str(w, sc->epss.found && sc->epss.model[0] ? sc->epss.model : NULL);
+	jw_append_lit(w, ",\"kev\":");
+	any_str(w, sc->kev.found ? sc->kev.version : NULL);
+	jw_append_lit(w, ",\"policy\":");
+	plain_str(w, sc->digest, 16);
+	jw_append_lit(w, "}");
+	jw_value_end(w);
 }
 
 /*

@@ -14,39 +14,119 @@ static double band_points(const struct policy_bands *b, double v)
 	return 0;
 }
 
-static void factor(struct risk_result *r, const char *name, double points, const char *fmt, ...)
-	P_PRINTF(4, 5);
-
-static void factor(struct risk_result *r, const char *name, double points, const char *fmt, ...)
+/*
+ * A factor's value is text joined from pieces: the strings of `parts` (up
+ * to a NULL), cut at RISK_VALUE_MAX - 1 bytes as snprintf cut it when each
+ * value had a format. Numbers come from the num_* helpers below, so that
+ * scoring a finding costs no printf (it was a third of risk_score).
+ */
+static void factor(struct risk_result *r, const char *name, double points, const char *const *parts)
 {
 	struct risk_factor *f;
-	va_list ap;
+	size_t len = 0, n;
 
 	if (r->nfactors == RISK_MAX_FACTORS)
 		return;
 	f = &r->factors[r->nfactors++];
 	f->name = name;
 	f->points = points;
-	va_start(ap, fmt);
-	vsnprintf(f->value, sizeof(f->value), fmt, ap);
-	va_end(ap);
+	for (; *parts && len < sizeof(f->value) - 1; parts++) {
+		n = strlen(*parts);
+		if (n > sizeof(f->value) - 1 - len)
+			n = sizeof(f->value) - 1 - len;
+		memcpy(f->value + len, *parts, n);
+		len += n;
+	}
+	f->value[len] = '\0';
 }
 
-/* factor() for a plain string: the common case, without a printf per factor and finding. */
+#define FACTOR(r, name, points, ...) factor((r), (name), (points), (const char *const[]){ __VA_ARGS__, NULL })
+
+/* factor() for a plain string: the common case. */
 static void factor_str(struct risk_result *r, const char *name, double points, const char *s)
 {
-	struct risk_factor *f;
-	size_t len = strlen(s);
+	FACTOR(r, name, points, s);
+}
 
-	if (r->nfactors == RISK_MAX_FACTORS)
-		return;
-	f = &r->factors[r->nfactors++];
-	f->name = name;
-	f->points = points;
-	if (len >= sizeof(f->value))
-		len = sizeof(f->value) - 1;
-	memcpy(f->value, s, len);
-	f->value[len] = '\0';
+/* Room for any number the factors print (%.1f of a double up to 1e308). */
+#define NUM_MAX 320
+
+/* The digits of m >= 0, `point` of them after a '.', into o; returns o's end. */
+static char *put_digits(char *o, unsigned long long m, int point)
+{
+	char d[24], *p = d + sizeof(d);
+	int i = 0;
+
+	do {
+		*--p = (char)('0' + m % 10);
+		m /= 10;
+		i++;
+	} while (m || i <= point);
+	while (p < d + sizeof(d)) {
+		if (d + sizeof(d) - p == point)
+			*o++ = '.';
+		*o++ = *p++;
+	}
+	*o = '\0';
+	return o;
+}
+
+/*
+ * v as "%.*f" prints it. Without printf when v >= 0 is small and v * 10^k
+ * is not within 0.01 of a half (where the rounding of the double's exact
+ * value and of the product could differ): then the nearest whole m to
+ * v * 10^k is the one %f rounds to.
+ */
+static const char *num_fixed(char out[static NUM_MAX], double v, int k)
+{
+	static const double pow10[] = { 1, 10, 100, 1000, 10000, 100000 };
+	double scaled = v * pow10[k], m;
+
+	if (!(v >= 0 && v < 1e12) || signbit(v)) {
+		snprintf(out, NUM_MAX, "%.*f", k, v);
+		return out;
+	}
+	m = floor(scaled + 0.5);
+	if (fabs(scaled - m) > 0.49) {
+		snprintf(out, NUM_MAX, "%.*f", k, v);
+		return out;
+	}
+	put_digits(out, (unsigned long long)m, k);
+	return out;
+}
+
+/*
+ * v as "%g" prints it. Without printf when v is a whole number of tenths
+ * below 100000 (severity_as_cvss: 9.5, 7.5, 5): within 1e-7 of m / 10,
+ * far below %g's six significant digits, and no exponent form.
+ */
+static const char *num_g(char out[static NUM_MAX], double v)
+{
+	double scaled = v * 10, m = floor(scaled + 0.5);
+
+	if (v == 0 && !signbit(v)) {
+		memcpy(out, "0", 2);
+		return out;
+	}
+	if (!(v >= 0.1 && v < 100000) || fabs(scaled - m) > 1e-6) {
+		snprintf(out, NUM_MAX, "%g", v);
+		return out;
+	}
+	if ((unsigned long long)m % 10)
+		put_digits(out, (unsigned long long)m, 1);
+	else
+		put_digits(out, (unsigned long long)m / 10, 0);
+	return out;
+}
+
+static const char *num_long(char out[static NUM_MAX], long v)
+{
+	if (v < 0) {
+		snprintf(out, NUM_MAX, "%ld", v);
+		return out;
+	}
+	put_digits(out, (unsigned long)v, 0);
+	return out;
 }
 
 static const char *word(const char *s)
@@ -190,34 +270,36 @@ static void table_factor(struct risk_result *r, const char *name, const struct p
 	if (policy_table_get(t, word(value), &pts))
 		factor_str(r, name, pts, word(value));
 	else
-		factor(r, name, 0, "%s (not in the policy)", word(value));
+		FACTOR(r, name, 0, word(value), " (not in the policy)");
 }
 
 static void exploitation_factors(struct risk_result *r, const struct policy *p,
 				 const struct risk_input *in)
 {
+	char num[NUM_MAX];
+
 	if (!in->cve && !in->has_epss) {
 		factor_str(r, "cve", 0, "none: EPSS and KEV do not apply");
 		return;
 	}
 	if (in->has_epss) {
-		factor(r, "epss", band_points(&p->epss, in->epss), "%.5f%s", in->epss,
+		FACTOR(r, "epss", band_points(&p->epss, in->epss), num_fixed(num, in->epss, 5),
 		       in->epss_from_report ? " (from the report)" : "");
 		if (in->epss_percentile >= 0)
-			factor(r, "epss_percentile", band_points(&p->epss_percentile, in->epss_percentile),
-			       "%.5f", in->epss_percentile);
+			FACTOR(r, "epss_percentile", band_points(&p->epss_percentile, in->epss_percentile),
+			       num_fixed(num, in->epss_percentile, 5));
 	} else {
-		factor(r, "epss", 0, "no EPSS score for %s", in->cve);
+		FACTOR(r, "epss", 0, "no EPSS score for ", in->cve);
 	}
 	if (!in->cve)
 		return;
 	if (in->kev) {
-		factor(r, "kev", p->kev, "%s on KEV since %s, due %s", in->cve, word(in->kev_date_added),
+		FACTOR(r, "kev", p->kev, in->cve, " on KEV since ", word(in->kev_date_added), ", due ",
 		       word(in->kev_due_date));
 		factor_str(r, "kev_ransomware", in->kev_ransomware ? p->kev_ransomware : 0,
 			   in->kev_ransomware ? "known ransomware use" : "no known ransomware use");
 	} else {
-		factor(r, "kev", 0, "%s is not on KEV", in->cve);
+		FACTOR(r, "kev", 0, in->cve, " is not on KEV");
 	}
 }
 
@@ -225,29 +307,32 @@ void risk_score(struct risk_result *out, const struct policy *p, const struct ri
 {
 	double cvss = base_cvss(p, in), pts, sum = 0;
 	const struct policy_rule *rule;
+	char num[NUM_MAX];
 	size_t i;
 
 	memset(out, 0, sizeof(*out));
 	out->rule = -1;
 	if (in->cvss_source == RISK_CVSS_VECTOR)
-		factor(out, "cvss", cvss * p->cvss_weight, "%.1f %s", cvss,
+		FACTOR(out, "cvss", cvss * p->cvss_weight, num_fixed(num, cvss, 1), " ",
 		       in->cvss_vector ? in->cvss_vector : "");
 	else if (in->cvss_source == RISK_CVSS_SCORE)
-		factor(out, "cvss", cvss * p->cvss_weight, "%.1f (a reported score, no vector)", cvss);
+		FACTOR(out, "cvss", cvss * p->cvss_weight, num_fixed(num, cvss, 1),
+		       " (a reported score, no vector)");
 	else
-		factor(out, "cvss", cvss * p->cvss_weight, "%s severity, read as %g",
-		       severity_name(in->severity ? in->severity : SEV_INFO), cvss);
+		FACTOR(out, "cvss", cvss * p->cvss_weight,
+		       severity_name(in->severity ? in->severity : SEV_INFO), " severity, read as ",
+		       num_g(num, cvss));
 	exploitation_factors(out, p, in);
 	table_factor(out, "exposure", &p->exposure, in->exposure);
 	table_factor(out, "criticality", &p->criticality, in->criticality);
 	if (data_points(&p->data_sensitivity, in->data_sensitivity, &pts))
 		factor_str(out, "data_sensitivity", pts, word(in->data_sensitivity));
 	else
-		factor(out, "data_sensitivity", 0, "%s (not in the policy)", word(in->data_sensitivity));
+		FACTOR(out, "data_sensitivity", 0, word(in->data_sensitivity), " (not in the policy)");
 	table_factor(out, "environment", &p->environment, in->environment);
 	table_factor(out, "reachability", &p->reachability, reach_word(in->reachability));
 	if (in->validated || in->kind == KIND_DAST || in->kind == KIND_API)
-		factor(out, "validated", in->validated ? p->validated : 0, "%s%s",
+		FACTOR(out, "validated", in->validated ? p->validated : 0,
 		       !in->validated ? "not confirmed" :
 		       in->validated_by ? "confirmed by " : "confirmed by a dynamic test",
 		       in->validated && in->validated_by ? in->validated_by : "");
@@ -255,8 +340,8 @@ void risk_score(struct risk_result *out, const struct policy *p, const struct ri
 		factor_str(out, "secret_verified", in->secret_verified ? p->secret_verified : 0,
 			   in->secret_verified ? "verified live" : "not verified");
 	if (in->age_days >= 0)
-		factor(out, "age", band_points(&p->age_days, (double)in->age_days), "%ld day%s",
-		       in->age_days, in->age_days == 1 ? "" : "s");
+		FACTOR(out, "age", band_points(&p->age_days, (double)in->age_days),
+		       num_long(num, in->age_days), in->age_days == 1 ? " day" : " days");
 
 	for (i = 0; i < out->nfactors; i++)
 		sum += out->factors[i].points;
@@ -293,9 +378,9 @@ void risk_score(struct risk_result *out, const struct policy *p, const struct ri
 	else if (out->tier < out->score_tier)
 		out->risk = p->tier_min[out->tier + 1] - 1;
 	if (out->risk != out->score)
-		factor(out, "rule", out->risk - out->score, "%s: %s %s", rule->name,
+		FACTOR(out, "rule", out->risk - out->score, rule->name, ": ",
 		       rule->effect == RULE_SET ? "tier" :
-		       rule->effect == RULE_AT_LEAST ? "at least" : "at most", tier_name(rule->tier));
+		       rule->effect == RULE_AT_LEAST ? "at least" : "at most", " ", tier_name(rule->tier));
 }
 
 /* --- what would change the tier --- */

@@ -7,6 +7,7 @@
 #include "store/sqlite_int.h"
 #include "util/alloc.h"
 #include "util/arena.h"
+#include "util/buf.h"
 
 static int feed_check(const char *feed, struct perr *err)
 {
@@ -383,29 +384,46 @@ static int apps_have_environment(struct store *s, bool *out, struct perr *err)
  * table of ids; every active finding (the common rescore) is read straight
  * from findings, which saves filling a table with the whole database.
  */
-#define RISK_COLUMNS(env)                                                                 \
-	"SELECT f.id, a.name, f.kind, f.severity, f.status, f.vuln_ids, f.first_seen,"      \
-	" coalesce(f.risk, -1), f.tier, r.digest, a.exposure, a.criticality,"              \
-	" a.data_sensitivity, " env ", f.title,"                                            \
-	" (SELECT group_concat(x, '; ') FROM (SELECT coalesce((SELECT e.tool FROM evidence e"  \
-	"  WHERE e.finding_id = r.related_id ORDER BY e.id LIMIT 1), 'dynamic') || ' finding '"  \
-	"  || r.related_id || ' (' || r.family || ')' AS x FROM finding_relations r"          \
-	"  WHERE r.finding_id = f.id ORDER BY r.related_id)),"                               \
+#define RISK_COLUMNS                                                                      \
+	"SELECT f.id, f.app_id, f.kind, f.severity, f.status, f.vuln_ids, f.first_seen,"   \
+	" coalesce(f.risk, -1), f.tier, r.digest, f.title,"                                \
 	" f.recurrence, coalesce(f.sla_recurrence, -1), f.sla_tier, f.sla_kev_due,"          \
 	" coalesce(f.sla_start, 0), coalesce(f.sla_due, 0), coalesce(f.sla_paused_at, 0),"  \
 	" coalesce(f.tier_at, 0)"
-#define RISK_JOINS                                                                        \
-	" JOIN apps a ON a.id = f.app_id LEFT JOIN finding_risk r ON r.finding_id = f.id"
-#define RISK_SCOPED(env)                                                                  \
-	RISK_COLUMNS(env) " FROM temp.risk_scope x JOIN findings f ON f.id = x.id" RISK_JOINS   \
+#define RISK_JOINS " LEFT JOIN finding_risk r ON r.finding_id = f.id"
+#define RISK_SCOPED                                                                       \
+	RISK_COLUMNS " FROM temp.risk_scope x JOIN findings f ON f.id = x.id" RISK_JOINS   \
 	" WHERE x.id > ?1 ORDER BY x.id LIMIT ?2"
-#define RISK_ALL(env)                                                                     \
-	RISK_COLUMNS(env) " FROM findings f" RISK_JOINS " WHERE f.id > ?1 AND " RISK_ACTIVE       \
+#define RISK_ALL                                                                          \
+	RISK_COLUMNS " FROM findings f" RISK_JOINS " WHERE f.id > ?1 AND " RISK_ACTIVE       \
 	" ORDER BY f.id LIMIT ?2"
 
-static const char *const rows_sql[2][2] = {
-	{ RISK_SCOPED("NULL"), RISK_SCOPED("a.environment") },
-	{ RISK_ALL("NULL"), RISK_ALL("a.environment") },
+static const char *const rows_sql[2] = { RISK_SCOPED, RISK_ALL };
+
+/*
+ * What validates the findings of a batch (correlation: DAST or API
+ * findings on the URL in front of the code), one query per batch rather
+ * than a subquery per row: "tool finding id (family)" each, joined with
+ * "; " in related_id order, as group_concat() joined them.
+ */
+#define RELATION_TEXT                                                                     \
+	"SELECT r.finding_id, coalesce((SELECT e.tool FROM evidence e"                      \
+	" WHERE e.finding_id = r.related_id ORDER BY e.id LIMIT 1), 'dynamic') || ' finding '" \
+	" || r.related_id || ' (' || r.family || ')'"
+static const char *const relations_sql[2] = {
+	RELATION_TEXT " FROM temp.risk_scope x JOIN finding_relations r ON r.finding_id = x.id"
+	" WHERE x.id > ?1 AND x.id <= ?2 ORDER BY r.finding_id, r.related_id, r.relation",
+	RELATION_TEXT " FROM finding_relations r WHERE r.finding_id > ?1 AND r.finding_id <= ?2"
+	" ORDER BY r.finding_id, r.related_id, r.relation",
+};
+
+/*
+ * The app's context, asked once per app and run rather than joined into
+ * every row: a finding's row then costs one b-tree search less.
+ */
+static const char *const app_sql[2] = {
+	"SELECT name, exposure, criticality, data_sensitivity, NULL FROM apps WHERE id = ?1",
+	"SELECT name, exposure, criticality, data_sensitivity, environment FROM apps WHERE id = ?1",
 };
 
 /*
@@ -477,34 +495,127 @@ static const char *dup_col(struct arena *a, sqlite3_stmt *st, int i)
 	return v ? arena_strndup(a, v, (size_t)sqlite3_column_bytes(st, i)) : NULL;
 }
 
+/* The apps of a run's findings, by id (open addressing; strings in arena). */
+struct risk_app {
+	int64_t id;
+	bool used, found;
+	const char *name, *exposure, *criticality, *data_sensitivity, *environment;
+};
+
+struct risk_apps {
+	struct arena arena;
+	struct risk_app *slot;
+	size_t mask, n;
+};
+
 struct risk_batch {
 	struct arena arena;
+	struct risk_apps apps;
 	struct risk_row *rows;
 	size_t nrows, rows_alloc;
+	int64_t last;           /* the last finding id read, kept or not */
+	size_t nread;           /* rows read, kept or not */
 	size_t *ev_start;
 	size_t ev_start_alloc;
 	struct risk_evidence *ev;
 	size_t nev, ev_alloc;
 };
 
+static struct risk_app *app_slot(struct risk_apps *a, int64_t id)
+{
+	size_t i = ((uint64_t)id * 0x9e3779b97f4a7c15ULL >> 32) & a->mask;
+
+	while (a->slot[i].used && a->slot[i].id != id)
+		i = (i + 1) & a->mask;
+	return &a->slot[i];
+}
+
+static void apps_grow(struct risk_apps *a)
+{
+	struct risk_app *old = a->slot;
+	size_t i, size = a->mask + 1;
+
+	a->mask = old ? 2 * size - 1 : 63;
+	a->slot = xcalloc(a->mask + 1, sizeof(*a->slot));
+	for (i = 0; old && i < size; i++)
+		if (old[i].used)
+			*app_slot(a, old[i].id) = old[i];
+	xfree(old);
+}
+
+/* The app's context, from the cache or the database; NULL when there is no such app. */
+static const struct risk_app *app_get(struct store *s, struct risk_apps *a, bool env, int64_t id,
+				      struct perr *err, int *ret)
+{
+	struct risk_app *app;
+	sqlite3_stmt *st;
+	int rc;
+
+	*ret = 0;
+	if (!a->slot || 2 * (a->n + 1) > a->mask + 1)
+		apps_grow(a);
+	app = app_slot(a, id);
+	if (app->used)
+		return app->found ? app : NULL;
+	if (!(st = store__prepare(s, app_sql[env], err))) {
+		*ret = err->code;
+		return NULL;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	rc = store__step(s, st);
+	memset(app, 0, sizeof(*app));
+	app->id = id;
+	app->used = true;
+	a->n++;
+	if (rc == SQLITE_ROW) {
+		app->found = true;
+		app->name = dup_col(&a->arena, st, 0);
+		app->exposure = dup_col(&a->arena, st, 1);
+		app->criticality = dup_col(&a->arena, st, 2);
+		app->data_sensitivity = dup_col(&a->arena, st, 3);
+		app->environment = dup_col(&a->arena, st, 4);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		*ret = store__error(s, err, "read the app of findings to score");
+	return app->found ? app : NULL;
+}
+
 static int read_rows(struct store *s, struct risk_batch *b, bool all, bool env, int64_t after,
 		     struct perr *err)
 {
-	sqlite3_stmt *st = store__prepare(s, rows_sql[all][env], err);
-	int rc;
+	sqlite3_stmt *st = store__prepare(s, rows_sql[all], err);
+	const struct risk_app *app;
+	int rc, ret;
 
 	if (!st)
 		return err->code;
+	b->last = after;
+	b->nread = 0;
 	sqlite3_bind_int64(st, 1, after);
 	sqlite3_bind_int(st, 2, RISK_BATCH);
 	while ((rc = store__step(s, st)) == SQLITE_ROW) {
 		struct risk_row *r;
 
+		b->last = sqlite3_column_int64(st, 0);
+		b->nread++;
+		/* the rows stay open while the app is asked for: another statement */
+		app = app_get(s, &b->apps, env, sqlite3_column_int64(st, 1), err, &ret);
+		if (ret < 0) {
+			sqlite3_reset(st);
+			return ret;
+		}
+		if (!app) /* as the join on apps did */
+			continue;
 		ALLOC_GROW(b->rows, b->nrows + 1, b->rows_alloc);
 		r = &b->rows[b->nrows++];
 		memset(r, 0, sizeof(*r));
-		r->id = sqlite3_column_int64(st, 0);
-		r->app = dup_col(&b->arena, st, 1);
+		r->id = b->last;
+		r->app = app->name;
+		r->exposure = app->exposure;
+		r->criticality = app->criticality;
+		r->data_sensitivity = app->data_sensitivity;
+		r->environment = app->environment;
 		if (kind_parse(&r->kind, store__col_text(st, 2) ? store__col_text(st, 2) : "other") < 0)
 			r->kind = KIND_OTHER;
 		r->severity = (enum severity)sqlite3_column_int(st, 3);
@@ -516,23 +627,65 @@ static int read_rows(struct store *s, struct risk_batch *b, bool all, bool env, 
 		r->tier = dup_col(&b->arena, st, 8);
 		r->has_explanation = sqlite3_column_type(st, 9) != SQLITE_NULL;
 		r->explanation_digest = sqlite3_column_int64(st, 9);
-		r->exposure = dup_col(&b->arena, st, 10);
-		r->criticality = dup_col(&b->arena, st, 11);
-		r->data_sensitivity = dup_col(&b->arena, st, 12);
-		r->environment = dup_col(&b->arena, st, 13);
-		r->title = dup_col(&b->arena, st, 14);
-		r->validated_by = dup_col(&b->arena, st, 15);
-		r->recurrence = sqlite3_column_int(st, 16);
-		r->sla_recurrence = sqlite3_column_int(st, 17);
-		r->sla_tier = dup_col(&b->arena, st, 18);
-		r->sla_kev_due = dup_col(&b->arena, st, 19);
-		r->sla_start = sqlite3_column_int64(st, 20);
-		r->sla_due = sqlite3_column_int64(st, 21);
-		r->sla_paused_at = sqlite3_column_int64(st, 22);
-		r->tier_at = sqlite3_column_int64(st, 23);
+		r->title = dup_col(&b->arena, st, 10);
+		r->recurrence = sqlite3_column_int(st, 11);
+		r->sla_recurrence = sqlite3_column_int(st, 12);
+		r->sla_tier = dup_col(&b->arena, st, 13);
+		r->sla_kev_due = dup_col(&b->arena, st, 14);
+		r->sla_start = sqlite3_column_int64(st, 15);
+		r->sla_due = sqlite3_column_int64(st, 16);
+		r->sla_paused_at = sqlite3_column_int64(st, 17);
+		r->tier_at = sqlite3_column_int64(st, 18);
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : store__error(s, err, "read findings to score");
+}
+
+static int read_relations(struct store *s, struct risk_batch *b, bool all, int64_t after,
+			  struct perr *err)
+{
+	sqlite3_stmt *st = store__prepare(s, relations_sql[all], err);
+	struct risk_row *r = NULL;
+	struct pbuf text = PBUF_INIT;
+	size_t j = 0;
+	int rc, ret = 0;
+
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, after);
+	sqlite3_bind_int64(st, 2, b->rows[b->nrows - 1].id);
+	while ((rc = store__step(s, st)) == SQLITE_ROW) {
+		int64_t fid = sqlite3_column_int64(st, 0);
+		const char *v = store__col_text(st, 1);
+
+		if (r && r->id != fid) {
+			r->validated_by = arena_strndup(&b->arena, text.buf, text.len);
+			r = NULL;
+		}
+		/* both lists are sorted by finding id */
+		while (j < b->nrows && b->rows[j].id < fid)
+			j++;
+		if (j == b->nrows || b->rows[j].id != fid || !v)
+			continue;
+		if (!r) {
+			r = &b->rows[j];
+			pbuf_reset(&text);
+		} else if (pbuf_add(&text, "; ", 2) < 0) {
+			ret = perr_set(err, P_ERROR, "out of memory");
+			break;
+		}
+		if (pbuf_add(&text, v, (size_t)sqlite3_column_bytes(st, 1)) < 0) {
+			ret = perr_set(err, P_ERROR, "out of memory");
+			break;
+		}
+	}
+	if (!ret && r)
+		r->validated_by = arena_strndup(&b->arena, text.buf, text.len);
+	sqlite3_reset(st);
+	pbuf_release(&text);
+	if (!ret && rc != SQLITE_DONE)
+		ret = store__error(s, err, "read what validates findings to score");
+	return ret;
 }
 
 static int read_evidence(struct store *s, struct risk_batch *b, bool all, int64_t after,
@@ -604,13 +757,6 @@ static bool scope_is_all(const struct risk_scope *scope)
 	return !scope->finding_id && !scope->scan_id && !scope->app_id && !scope->with_cve;
 }
 
-static int count_active(struct store *s, long *count, struct perr *err)
-{
-	static const char sql[] = "SELECT count(*) FROM findings f WHERE " RISK_ACTIVE;
-
-	return count_query(s, sql, count, err);
-}
-
 int store_risk_each(struct store *s, const struct risk_scope *scope, long *count_out,
 		    risk_row_cb cb, void *payload, struct perr *err)
 {
@@ -623,11 +769,11 @@ int store_risk_each(struct store *s, const struct risk_scope *scope, long *count
 
 	memset(&b, 0, sizeof(b));
 	arena_init(&b.arena, 0);
-	if ((ret = all ? count_active(s, &count, err) : fill_scope(s, scope, &count, err)) < 0 ||
+	arena_init(&b.apps.arena, 0);
+	/* every active finding: counted as read (rows are all active), not by a query first */
+	if ((!all && (ret = fill_scope(s, scope, &count, err)) < 0) ||
 	    (ret = apps_have_environment(s, &env, err)) < 0)
 		goto done;
-	if (count_out)
-		*count_out = count;
 	/*
 	 * No memory map of the database here, even for a large rescore: the
 	 * map stays for the rest of the connection, and every page it touched
@@ -639,17 +785,24 @@ int store_risk_each(struct store *s, const struct risk_scope *scope, long *count
 		b.nrows = b.nev = 0;
 		if ((ret = read_rows(s, &b, all, env, after, err)) < 0)
 			goto done;
-		if (!b.nrows)
+		if (b.last == after)
 			break;
-		if ((ret = read_evidence(s, &b, all, after, err)) < 0)
+		if (all)
+			count += b.nread;
+		if (b.nrows && ((ret = read_relations(s, &b, all, after, err)) < 0 ||
+				(ret = read_evidence(s, &b, all, after, err)) < 0))
 			goto done;
 		for (i = 0; i < b.nrows; i++)
 			if ((ret = cb(&b.rows[i], payload, err)) < 0)
 				goto done;
-		after = b.rows[b.nrows - 1].id;
+		after = b.last;
 	}
+	if (count_out)
+		*count_out = count;
 done:
 	arena_release(&b.arena);
+	arena_release(&b.apps.arena);
+	xfree(b.apps.slot);
 	xfree(b.rows);
 	xfree(b.ev);
 	xfree(b.ev_start);
