@@ -488,22 +488,19 @@ int store_sla_pending_each(struct store *s, bool kev_due_date, sla_pending_cb cb
 	"  AND e.to_value = p.status AND e.type <> 'tier_changed') FROM" \
 	" (SELECT f.*, CASE WHEN ?1 AND f.vuln_ids <> '[]' THEN (SELECT min(k.due_date) FROM json_each(f.vuln_ids) j" \
 	"   JOIN kev_entries k ON k.cve = j.value) END AS kev_due FROM findings f"
+	/* findings_sla_pending's WHERE, term for term, so that the planner can take it */
 #define PENDING_ACTIVE \
-	" WHERE f.tier IS NOT NULL AND f.status IN ('open', 'triaged', 'in_progress', 'reopened'," \
-	"  'risk_accepted')"
+	" tier IS NOT NULL AND (status = 'open' OR status = 'triaged' OR status = 'in_progress'" \
+	" OR status = 'reopened' OR status = 'risk_accepted')"
 #define PENDING_BEHIND \
-	"sla_tier IS NOT tier OR sla_recurrence IS NOT recurrence" \
-	" OR (status = 'risk_accepted') <> (sla_paused_at IS NOT NULL)"
+	" (sla_tier IS NOT tier OR sla_recurrence IS NOT recurrence" \
+	" OR (status = 'risk_accepted') <> (sla_paused_at IS NOT NULL))"
 	static const char all[] =
-		PENDING_COLUMNS PENDING_ACTIVE ") p"
-		" WHERE " PENDING_BEHIND " OR sla_kev_due IS NOT kev_due ORDER BY id";
-	/* findings_sla_pending's own WHERE, so that the planner takes it */
+		PENDING_COLUMNS " WHERE" PENDING_ACTIVE ") p"
+		" WHERE" PENDING_BEHIND " OR sla_kev_due IS NOT kev_due ORDER BY id";
 	static const char indexed[] =
-		PENDING_COLUMNS " INDEXED BY findings_sla_pending WHERE f.tier IS NOT NULL"
-		" AND (f.status = 'open' OR f.status = 'triaged' OR f.status = 'in_progress'"
-		" OR f.status = 'reopened' OR f.status = 'risk_accepted')"
-		" AND (f.sla_tier IS NOT f.tier OR f.sla_recurrence IS NOT f.recurrence"
-		" OR (f.status = 'risk_accepted') <> (f.sla_paused_at IS NOT NULL))) p ORDER BY id";
+		PENDING_COLUMNS " INDEXED BY findings_sla_pending WHERE" PENDING_ACTIVE " AND"
+		PENDING_BEHIND ") p ORDER BY id";
 #undef PENDING_COLUMNS
 #undef PENDING_ACTIVE
 #undef PENDING_BEHIND
@@ -688,23 +685,21 @@ int store_fixed_lineage(struct store *s, struct lineage_row **out, size_t *n_out
 		" coalesce(l.last_scan, 0), coalesce(l.present, -1), coalesce(l.same_finding_id, 0)"
 		" FROM findings f INDEXED BY findings_fixed CROSS JOIN finding_lineage l"
 		" ON l.finding_id = f.id WHERE f.status = 'fixed' ORDER BY l.finding_id";
-	sqlite3_stmt *st = store__prepare(s, sql, err);
+	sqlite3_stmt *st;
 	struct lineage_row *v = NULL;
 	size_t n = 0, alloc = 0;
 	int rc;
 
 	*out = NULL;
 	*n_out = 0;
-	if (!st)
-		return err->code;
 	/*
 	 * Without links there is no lineage: asked first, because the
 	 * planner otherwise reads every evidence row to find none.
 	 */
-	if ((rc = any_lineage(s, err)) <= 0) {
-		sqlite3_reset(st);
+	if ((rc = any_lineage(s, err)) <= 0)
 		return rc;
-	}
+	if (!(st = store__prepare(s, sql, err)))
+		return err->code;
 	while ((rc = store__step(s, st)) == SQLITE_ROW) {
 		ALLOC_GROW(v, n + 1, alloc);
 		memset(&v[n], 0, sizeof(v[n]));

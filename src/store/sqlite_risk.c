@@ -8,6 +8,7 @@
 #include "util/alloc.h"
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/strmap.h"
 
 static int feed_check(const char *feed, struct perr *err)
 {
@@ -495,17 +496,18 @@ static const char *dup_col(struct arena *a, sqlite3_stmt *st, int i)
 	return v ? arena_strndup(a, v, (size_t)sqlite3_column_bytes(st, i)) : NULL;
 }
 
-/* The apps of a run's findings, by id (open addressing; strings in arena). */
+/* An app's context, as scoring reads it. */
 struct risk_app {
-	int64_t id;
-	bool used, found;
+	bool found;
 	const char *name, *exposure, *criticality, *data_sensitivity, *environment;
 };
 
+/* The apps of a run's findings, by id as text; the last one asked for first. */
 struct risk_apps {
 	struct arena arena;
-	struct risk_app *slot;
-	size_t mask, n;
+	struct strmap by_id;
+	int64_t last_id;
+	const struct risk_app *last;
 };
 
 struct risk_batch {
@@ -521,63 +523,47 @@ struct risk_batch {
 	size_t nev, ev_alloc;
 };
 
-static struct risk_app *app_slot(struct risk_apps *a, int64_t id)
-{
-	size_t i = ((uint64_t)id * 0x9e3779b97f4a7c15ULL >> 32) & a->mask;
-
-	while (a->slot[i].used && a->slot[i].id != id)
-		i = (i + 1) & a->mask;
-	return &a->slot[i];
-}
-
-static void apps_grow(struct risk_apps *a)
-{
-	struct risk_app *old = a->slot;
-	size_t i, size = a->mask + 1;
-
-	a->mask = old ? 2 * size - 1 : 63;
-	a->slot = xcalloc(a->mask + 1, sizeof(*a->slot));
-	for (i = 0; old && i < size; i++)
-		if (old[i].used)
-			*app_slot(a, old[i].id) = old[i];
-	xfree(old);
-}
-
-/* The app's context, from the cache or the database; NULL when there is no such app. */
+/*
+ * The app's context, from the cache or the database; NULL when there is
+ * no such app. Rows come by finding id, so most ask for the app before.
+ */
 static const struct risk_app *app_get(struct store *s, struct risk_apps *a, bool env, int64_t id,
 				      struct perr *err, int *ret)
 {
 	struct risk_app *app;
 	sqlite3_stmt *st;
+	char key[24];
 	int rc;
 
 	*ret = 0;
-	if (!a->slot || 2 * (a->n + 1) > a->mask + 1)
-		apps_grow(a);
-	app = app_slot(a, id);
-	if (app->used)
-		return app->found ? app : NULL;
-	if (!(st = store__prepare(s, app_sql[env], err))) {
-		*ret = err->code;
-		return NULL;
+	if (a->last && a->last_id == id)
+		return a->last->found ? a->last : NULL;
+	snprintf(key, sizeof(key), "%lld", (long long)id);
+	if (!(app = strmap_get(&a->by_id, key))) {
+		if (!(st = store__prepare(s, app_sql[env], err))) {
+			*ret = err->code;
+			return NULL;
+		}
+		sqlite3_bind_int64(st, 1, id);
+		rc = store__step(s, st);
+		app = arena_zalloc(&a->arena, sizeof(*app));
+		if (rc == SQLITE_ROW) {
+			app->found = true;
+			app->name = dup_col(&a->arena, st, 0);
+			app->exposure = dup_col(&a->arena, st, 1);
+			app->criticality = dup_col(&a->arena, st, 2);
+			app->data_sensitivity = dup_col(&a->arena, st, 3);
+			app->environment = dup_col(&a->arena, st, 4);
+		}
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+			*ret = store__error(s, err, "read the app of findings to score");
+			return NULL;
+		}
+		strmap_put(&a->by_id, arena_strdup(&a->arena, key), app);
 	}
-	sqlite3_bind_int64(st, 1, id);
-	rc = store__step(s, st);
-	memset(app, 0, sizeof(*app));
-	app->id = id;
-	app->used = true;
-	a->n++;
-	if (rc == SQLITE_ROW) {
-		app->found = true;
-		app->name = dup_col(&a->arena, st, 0);
-		app->exposure = dup_col(&a->arena, st, 1);
-		app->criticality = dup_col(&a->arena, st, 2);
-		app->data_sensitivity = dup_col(&a->arena, st, 3);
-		app->environment = dup_col(&a->arena, st, 4);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		*ret = store__error(s, err, "read the app of findings to score");
+	a->last_id = id;
+	a->last = app;
 	return app->found ? app : NULL;
 }
 
@@ -801,8 +787,8 @@ int store_risk_each(struct store *s, const struct risk_scope *scope, long *count
 		*count_out = count;
 done:
 	arena_release(&b.arena);
+	strmap_release(&b.apps.by_id);
 	arena_release(&b.apps.arena);
-	xfree(b.apps.slot);
 	xfree(b.rows);
 	xfree(b.ev);
 	xfree(b.ev_start);
